@@ -1,0 +1,52 @@
+import { paperCommand, PAPER_USAGE } from "./paper-command.ts";
+import { UsageError } from "./usage-error.ts";
+
+export const USAGE = `inferwatt: the energy of serving large language models at fleet scale
+
+  inferwatt paper [--params joule|v1] [--samples N] [--seed N] [--json]   the paper's estimator
+  inferwatt help                                                           this text
+
+${PAPER_USAGE}`;
+
+type Command = (argv: string[], out: (s: string) => void) => void | Promise<void>;
+
+const COMMANDS: Record<string, Command> = {
+  paper: paperCommand,
+  help: (_argv, out) => out(USAGE + "\n"),
+};
+
+/** Runs one command; returns the exit code (0 done, 2 the user's input is wrong, 1 a bug). */
+export async function main(argv: string[], out = (s: string) => process.stdout.write(s), err = (s: string) => process.stderr.write(s)): Promise<number> {
+  const [name, ...rest] = argv;
+  const command = name === undefined || name === "--help" || name === "-h" ? COMMANDS.help : COMMANDS[name];
+  try {
+    if (!command) throw new UsageError(`unknown command "${name}"; expected one of: ${Object.keys(COMMANDS).join(", ")} (see inferwatt help)`);
+    await command(joinNegativeValues(rest), out);
+    return 0;
+  } catch (e) {
+    if (e instanceof UsageError || isParseArgsError(e)) {
+      err(`inferwatt ${name ?? ""}: ${(e as Error).message.split("\n")[0]}\n`);
+      return 2;
+    }
+    throw e;
+  }
+}
+
+/** `--samples -1` would read as two flags to parseArgs; make it `--samples=-1` so the flag's own check reports it. */
+function joinNegativeValues(argv: string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const next = argv[i + 1];
+    if (argv[i].startsWith("--") && !argv[i].includes("=") && next !== undefined && /^-\d/.test(next)) {
+      out.push(`${argv[i]}=${next}`);
+      i++;
+    } else out.push(argv[i]);
+  }
+  return out;
+}
+
+/** node:util parseArgs rejects unknown flags and missing values with these codes. */
+function isParseArgsError(e: unknown): boolean {
+  const code = (e as { code?: string })?.code ?? "";
+  return code.startsWith("ERR_PARSE_ARGS");
+}
