@@ -1,10 +1,15 @@
 import { lognormalSampler } from "./lognormal.ts";
 import type { Rng } from "./rng.ts";
 
-/** A number that is either known or uncertain, given as a log-normal by its P5 and P95. */
-export type Uncertain = number | { readonly lognormal: { readonly p5: number; readonly p95: number } };
+/** A number given as a log-normal by its 5th and 95th percentiles. */
+export interface LogNormalSpec {
+  readonly lognormal: { readonly p5: number; readonly p95: number };
+}
 
-export function isUncertain(v: Uncertain): v is { lognormal: { p5: number; p95: number } } {
+/** A number that is either known or uncertain. */
+export type Uncertain = number | LogNormalSpec;
+
+export function isUncertain(v: Uncertain): v is LogNormalSpec {
   return typeof v === "object" && v !== null && "lognormal" in v;
 }
 

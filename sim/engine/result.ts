@@ -1,0 +1,88 @@
+import type { LogHistogram } from "../metrics/log-histogram.ts";
+
+/** Running sums kept per pool, in a flat Float64Array at pool * RUNNING_SUMS + RUN.x. Powers in mW. */
+export const RUN = {
+  gpuBusyMw: 0,
+  gpuIdleMw: 1,
+  hostMw: 2,
+  interconnectMw: 3,
+  /** Whole-node power of nodes with no query: the idle side of the ledger. */
+  idleNodeMw: 4,
+  /** Sum of h(n) P(C): the paper's formula applied to the work being done. */
+  saturatedMw: 5,
+  activeQueries: 6,
+  speedMicro: 7,
+  busyNodes: 8,
+  nodesOn: 9,
+} as const;
+export const RUNNING_SUMS = 10;
+
+export interface TimeseriesRow {
+  readonly tS: number;
+  readonly arrivals: number;
+  readonly completed: number;
+  readonly activeQueries: number;
+  readonly queuedQueries: number;
+  readonly nodesOn: number;
+  readonly busyNodes: number;
+  /** Mean power over the interval ending at tS, per component, mW. */
+  readonly gpuBusyMw: number;
+  readonly gpuIdleMw: number;
+  readonly hostMw: number;
+  readonly interconnectMw: number;
+}
+
+export interface PoolTotals {
+  readonly name: string;
+  readonly nodes: number;
+  readonly gpuBusyWh: number;
+  readonly gpuIdleWh: number;
+  readonly hostWh: number;
+  readonly interconnectWh: number;
+  readonly idleNodeWh: number;
+  readonly saturatedWh: number;
+  readonly activeQuerySeconds: number;
+  readonly speedNodeSeconds: number;
+  readonly busyNodeSeconds: number;
+  readonly nodeSecondsOn: number;
+}
+
+export interface ClassTotals {
+  readonly name: string;
+  readonly arrived: number;
+  readonly completed: number;
+  /** Per completed query: attributed energy at the facility boundary, Wh. */
+  readonly energyWh: LogHistogram;
+  readonly waitS: LogHistogram;
+  readonly ttftS: LogHistogram;
+  readonly e2eS: LogHistogram;
+}
+
+export interface SimProgress {
+  readonly simS: number;
+  readonly durationS: number;
+  readonly wallS: number;
+  readonly arrived: number;
+  readonly completed: number;
+  readonly inFlight: number;
+  readonly events: number;
+  /** Node (IT, before overhead and PUE) power right now, W. */
+  readonly powerW: number;
+}
+
+/** What a run produced, before it is written as summary.json (engine units: Wh, seconds). */
+export interface SimResult {
+  readonly state: "completed" | "interrupted";
+  /** Simulated time after warmup. */
+  readonly simulatedS: number;
+  readonly arrived: number;
+  readonly completed: number;
+  readonly inFlight: number;
+  /** Node energy charged to queries (completed and in flight), before overhead and PUE. */
+  readonly attributedWh: number;
+  readonly pools: readonly PoolTotals[];
+  readonly classes: readonly ClassTotals[];
+  readonly timeseries: readonly TimeseriesRow[];
+  readonly events: number;
+  readonly wallS: number;
+}

@@ -1,0 +1,497 @@
+import { lengthSampler } from "../../models/lengths.ts";
+import { makeRng, type Rng } from "../../models/rng.ts";
+import { predictTps, type TpsModel } from "../../models/throughput.ts";
+import { PoissonArrivals } from "../arrivals/poisson.ts";
+import { Fifo } from "../fleet/fifo.ts";
+import { LoadIndex } from "../fleet/load-index.ts";
+import { poolTables, type PoolTables } from "../fleet/pool-tables.ts";
+import { QuerySlots } from "../fleet/query-slots.ts";
+import { TagHeaps } from "../fleet/tag-heaps.ts";
+import { LogHistogram } from "../metrics/log-histogram.ts";
+import type { RouterKind, Scenario } from "../scenario/types.ts";
+import { EventHeap } from "./event-heap.ts";
+import { type ClassTotals, type PoolTotals, type SimProgress, type SimResult, type TimeseriesRow, RUN, RUNNING_SUMS } from "./result.ts";
+
+const ROUTER_CODE: Record<RouterKind, number> = { "least-loaded": 0, "power-of-two": 1, "round-robin": 2, random: 3 };
+
+export interface RunOptions {
+  /** Called every `progressEveryS` of wall time (default 0.25 s) with a snapshot; returning "stop" ends the run early. */
+  readonly onProgress?: (p: SimProgress) => void | "stop";
+  readonly progressEveryS?: number;
+  /** Wall clock in seconds, injectable for tests. */
+  readonly now?: () => number;
+}
+
+interface PoolRuntime {
+  readonly first: number;
+  readonly count: number;
+  readonly maxBatch: number;
+  readonly t: PoolTables;
+  readonly tps: TpsModel;
+  /** 1 / (efficiency levers x hardware throughput multiplier): divides work. */
+  readonly workScale: number;
+  readonly prefillTokensPerS: number;
+  readonly router: number;
+  readonly index: LoadIndex;
+  readonly queue: Fifo;
+  readonly rng: Rng;
+  rr: number;
+}
+
+/**
+ * The fleet simulator: queries arrive (Poisson, diurnal), are routed to nodes of their pool, wait in
+ * the pool's FIFO queue when every node is at max_batch, and are served by processor sharing with
+ * virtual time (DESIGN.md, "The node"). Power is piecewise constant between events and integrated
+ * exactly; each active query is charged P(n)/n through a second per-node clock.
+ */
+export class Simulation {
+  readonly scenario: Scenario;
+  private readonly pools: PoolRuntime[];
+  private readonly nodePool: Int32Array;
+  private readonly nodes: number;
+  // Per node: active queries, virtual service time V, attribution clock A (J per active query), last update.
+  private readonly active: Int32Array;
+  private readonly virtualS: Float64Array;
+  private readonly attrJ: Float64Array;
+  private readonly attrAtWarmupJ: Float64Array;
+  private readonly lastS: Float64Array;
+  private readonly tags: TagHeaps;
+  private readonly q = new QuerySlots();
+  private readonly events: EventHeap;
+  private readonly arrivalSlot: number;
+  private readonly tickSlot: number;
+  private readonly warmupSlot: number;
+  // Per pool, running sums (RUNNING_SUMS of them) and their time integrals, and when last integrated.
+  private readonly run: Float64Array;
+  private readonly integral: Float64Array;
+  private readonly poolLastS: Float64Array;
+  // The workload.
+  private readonly arrivals: PoissonArrivals;
+  private readonly classCum: Float64Array;
+  private readonly classRng: Rng;
+  private readonly poolCum: Float64Array[];
+  private readonly poolRng: Rng;
+  private readonly drawInput: (() => number)[];
+  private readonly drawOutput: (() => number)[];
+  // Metrics: per class histograms; ledger; counters.
+  private readonly energyWh: LogHistogram[];
+  private readonly waitS: LogHistogram[];
+  private readonly ttftS: LogHistogram[];
+  private readonly e2eS: LogHistogram[];
+  private readonly classArrived: Float64Array;
+  private readonly classCompleted: Float64Array;
+  private readonly facilityPerJ: number;
+  private attributedJ = 0;
+  private arrived = 0;
+  private completed = 0;
+  private eventCount = 0;
+  private tickArrived = 0;
+  private tickCompleted = 0;
+  private readonly timeseries: TimeseriesRow[] = [];
+  private lastTickS = 0;
+  private readonly lastTickIntegral: Float64Array;
+
+  constructor(scenario: Scenario) {
+    this.scenario = scenario;
+    const seed = scenario.seed;
+    let first = 0;
+    this.pools = scenario.pools.map((p) => {
+      const pr: PoolRuntime = {
+        first,
+        count: p.nodes,
+        maxBatch: p.maxBatch,
+        t: poolTables(p),
+        tps: p.tps,
+        workScale: 1 / (scenario.efficiency.model * scenario.efficiency.serving * p.hardware.tpsMultiplier),
+        prefillTokensPerS: p.hardware.prefillTokensPerS,
+        router: ROUTER_CODE[p.router],
+        index: new LoadIndex(first, p.nodes, p.maxBatch),
+        queue: new Fifo(),
+        rng: makeRng(seed, `routing/${p.name}`),
+        rr: 0,
+      };
+      first += p.nodes;
+      return pr;
+    });
+    this.nodes = first;
+    this.nodePool = new Int32Array(this.nodes);
+    this.pools.forEach((p, i) => this.nodePool.fill(i, p.first, p.first + p.count));
+    this.active = new Int32Array(this.nodes);
+    this.virtualS = new Float64Array(this.nodes);
+    this.attrJ = new Float64Array(this.nodes);
+    this.attrAtWarmupJ = new Float64Array(this.nodes);
+    this.lastS = new Float64Array(this.nodes);
+    this.tags = new TagHeaps(this.nodes, Math.min(16, Math.max(...this.pools.map((p) => p.maxBatch))));
+    this.events = new EventHeap(this.nodes + 3);
+    this.arrivalSlot = this.nodes;
+    this.tickSlot = this.nodes + 1;
+    this.warmupSlot = this.nodes + 2;
+
+    const np = this.pools.length;
+    this.run = new Float64Array(np * RUNNING_SUMS);
+    this.integral = new Float64Array(np * RUNNING_SUMS);
+    this.lastTickIntegral = new Float64Array(np * RUNNING_SUMS);
+    this.poolLastS = new Float64Array(np);
+    this.pools.forEach((p, i) => {
+      const r = i * RUNNING_SUMS;
+      this.run[r + RUN.gpuIdleMw] = p.count * p.t.gpuMw[0];
+      this.run[r + RUN.hostMw] = p.count * p.t.hostMw[0];
+      this.run[r + RUN.interconnectMw] = p.count * p.t.interconnectMw;
+      this.run[r + RUN.idleNodeMw] = p.count * p.t.nodeMw[0];
+      this.run[r + RUN.nodesOn] = p.count;
+    });
+
+    const w = scenario.workload;
+    this.arrivals = new PoissonArrivals(makeRng(seed, "arrivals"), w.queriesPerDay, w.diurnal);
+    this.classCum = cumulative(w.classes.map((c) => c.share));
+    this.classRng = makeRng(seed, "classes");
+    this.poolCum = w.classes.map((c) => cumulative(scenario.pools.map((p) => p.classShares[c.name] ?? 0)));
+    this.poolRng = makeRng(seed, "pools");
+    this.drawInput = w.classes.map((c) => lengthSampler(c.inputTokens, makeRng(seed, `lengths/${c.name}/input`)));
+    this.drawOutput = w.classes.map((c) => lengthSampler(c.outputTokens, makeRng(seed, `lengths/${c.name}/output`)));
+    const nc = w.classes.length;
+    this.energyWh = Array.from({ length: nc }, () => new LogHistogram());
+    this.waitS = Array.from({ length: nc }, () => new LogHistogram());
+    this.ttftS = Array.from({ length: nc }, () => new LogHistogram());
+    this.e2eS = Array.from({ length: nc }, () => new LogHistogram());
+    this.classArrived = new Float64Array(nc);
+    this.classCompleted = new Float64Array(nc);
+    this.facilityPerJ = ((1 + scenario.facility.orchestrationOverhead) * scenario.facility.pue) / 3600;
+  }
+
+  /** Runs the scenario to its end (or until onProgress says stop). */
+  runToEnd(options: RunOptions = {}): SimResult {
+    const s = this.scenario;
+    const endS = s.durationS;
+    const now = options.now ?? (() => performance.now() / 1000);
+    const every = options.progressEveryS ?? 0.25;
+    const wallStart = now();
+    let nextProgress = wallStart + every;
+    let stopped = false;
+    const ev = this.events;
+    ev.schedule(this.arrivalSlot, this.arrivals.next(0));
+    ev.schedule(this.tickSlot, Math.min(s.timeseriesIntervalS, endS));
+    if (s.warmupS > 0) ev.schedule(this.warmupSlot, s.warmupS);
+    let clockS = 0;
+    while (ev.length > 0) {
+      const slot = ev.peek();
+      const t = ev.timeOf(slot);
+      if (t > endS) break;
+      clockS = t;
+      this.eventCount++;
+      if (slot < this.nodes) this.departure(slot, t);
+      else if (slot === this.arrivalSlot) this.arrival(t);
+      else if (slot === this.tickSlot) {
+        this.tick(t);
+        if (t >= endS) break;
+        ev.schedule(this.tickSlot, Math.min(t + s.timeseriesIntervalS, endS));
+        if (options.onProgress && now() >= nextProgress) {
+          nextProgress = now() + every;
+          if (options.onProgress(this.progress(t, now() - wallStart)) === "stop") {
+            stopped = true;
+            break;
+          }
+        }
+      } else this.endWarmup(t);
+      if ((this.eventCount & 0xffff) === 0 && options.onProgress && now() >= nextProgress) {
+        nextProgress = now() + every;
+        if (options.onProgress(this.progress(t, now() - wallStart)) === "stop") {
+          stopped = true;
+          break;
+        }
+      }
+    }
+    const stopS = stopped ? clockS : endS;
+    if (stopped && stopS > this.lastTickS) this.tick(stopS);
+    return this.finish(stopS, now() - wallStart, stopped);
+  }
+
+  private arrival(t: number): void {
+    this.events.schedule(this.arrivalSlot, this.arrivals.next(t));
+    const ci = pick(this.classCum, this.classRng);
+    const pi = pick(this.poolCum[ci], this.poolRng);
+    const p = this.pools[pi];
+    const inTok = this.drawInput[ci]();
+    const outTok = this.drawOutput[ci]();
+    const q = this.q;
+    const id = q.take();
+    q.arrivalS[id] = t;
+    q.classIndex[id] = ci;
+    q.inputTokens[id] = inTok;
+    q.workNodeS[id] = outTok === 0 ? 0 : (outTok / predictTps(p.tps, inTok, outTok)) * p.workScale;
+    if (t >= this.scenario.warmupS) {
+      this.arrived++;
+      this.tickArrived++;
+      this.classArrived[ci]++;
+    }
+    const node = this.route(p);
+    if (node < 0) {
+      p.queue.push(id);
+      return;
+    }
+    this.advanceNode(node, t);
+    this.admit(id, node, t);
+    this.changeActive(node, pi, p, t, 1);
+    p.index.moveUp(node);
+    this.reschedule(node, t);
+  }
+
+  /** A node of pool p below max_batch, by the pool's router; -1 when every node is full. */
+  private route(p: PoolRuntime): number {
+    if (p.router !== 0) {
+      let node: number;
+      if (p.router === 1) {
+        const a = p.first + Math.floor(p.rng() * p.count);
+        const b = p.first + Math.floor(p.rng() * p.count);
+        node = this.active[b] < this.active[a] ? b : a;
+      } else if (p.router === 2) {
+        node = p.first + p.rr;
+        p.rr = p.rr + 1 === p.count ? 0 : p.rr + 1;
+      } else node = p.first + Math.floor(p.rng() * p.count);
+      if (this.active[node] < p.maxBatch) return node;
+    }
+    return p.index.leastLoaded();
+  }
+
+  private departure(node: number, t: number): void {
+    this.advanceNode(node, t);
+    const id = this.tags.popMin(node);
+    this.complete(id, node, t);
+    const pi = this.nodePool[node];
+    const p = this.pools[pi];
+    if (p.queue.length > 0) this.admit(p.queue.shift(), node, t);
+    else {
+      this.changeActive(node, pi, p, t, -1);
+      p.index.moveDown(node);
+    }
+    this.reschedule(node, t);
+  }
+
+  private admit(id: number, node: number, t: number): void {
+    this.q.startS[id] = t;
+    this.q.attrStartJ[id] = this.attrJ[node];
+    this.tags.push(node, this.virtualS[node] + this.q.workNodeS[id], id);
+  }
+
+  private complete(id: number, node: number, t: number): void {
+    const q = this.q;
+    const chargedJ = this.attrJ[node] - q.attrStartJ[id];
+    const warm = this.attrAtWarmupJ[node];
+    this.attributedJ += q.attrStartJ[id] >= warm ? chargedJ : this.attrJ[node] - warm;
+    const arrivalS = q.arrivalS[id];
+    if (arrivalS >= this.scenario.warmupS) {
+      const ci = q.classIndex[id];
+      const waitS = q.startS[id] - arrivalS;
+      this.energyWh[ci].record(chargedJ * this.facilityPerJ);
+      this.waitS[ci].record(waitS);
+      this.ttftS[ci].record(waitS + q.inputTokens[id] / this.pools[this.nodePool[node]].prefillTokensPerS);
+      this.e2eS[ci].record(t - arrivalS);
+      this.classCompleted[ci]++;
+      this.completed++;
+      this.tickCompleted++;
+    }
+    q.release(id);
+  }
+
+  /** Brings a node's virtual and attribution clocks up to t. */
+  private advanceNode(node: number, t: number): void {
+    const k = this.active[node];
+    if (k > 0) {
+      const dt = t - this.lastS[node];
+      const tb = this.pools[this.nodePool[node]].t;
+      this.virtualS[node] += tb.servicePerQuery[k] * dt;
+      this.attrJ[node] += tb.powerPerQueryW[k] * dt;
+    }
+    this.lastS[node] = t;
+  }
+
+  /** The node's active count changes by delta (+1 or -1): integrate the pool's sums, then update them. */
+  private changeActive(node: number, pi: number, p: PoolRuntime, t: number, delta: number): void {
+    this.integratePool(pi, t);
+    const k = this.active[node];
+    const k2 = k + delta;
+    this.active[node] = k2;
+    const tb = p.t;
+    const r = pi * RUNNING_SUMS;
+    const run = this.run;
+    run[r + RUN.hostMw] += tb.hostMw[k2] - tb.hostMw[k];
+    run[r + RUN.activeQueries] += delta;
+    run[r + RUN.saturatedMw] += tb.saturatedMw[k2] - tb.saturatedMw[k];
+    run[r + RUN.speedMicro] += tb.speedMicro[k2] - tb.speedMicro[k];
+    if (k === 0) {
+      run[r + RUN.gpuIdleMw] -= tb.gpuMw[0];
+      run[r + RUN.idleNodeMw] -= tb.nodeMw[0];
+      run[r + RUN.busyNodes] += 1;
+      run[r + RUN.gpuBusyMw] += tb.gpuMw[k2];
+    } else if (k2 === 0) {
+      run[r + RUN.gpuIdleMw] += tb.gpuMw[0];
+      run[r + RUN.idleNodeMw] += tb.nodeMw[0];
+      run[r + RUN.busyNodes] -= 1;
+      run[r + RUN.gpuBusyMw] -= tb.gpuMw[k];
+    } else run[r + RUN.gpuBusyMw] += tb.gpuMw[k2] - tb.gpuMw[k];
+  }
+
+  private integratePool(pi: number, t: number): void {
+    const from = Math.max(this.poolLastS[pi], this.scenario.warmupS);
+    if (t > from) {
+      const dt = t - from;
+      const r = pi * RUNNING_SUMS;
+      for (let c = 0; c < RUNNING_SUMS; c++) this.integral[r + c] += this.run[r + c] * dt;
+    }
+    this.poolLastS[pi] = t;
+  }
+
+  private reschedule(node: number, t: number): void {
+    const k = this.active[node];
+    if (k === 0) {
+      this.events.cancel(node);
+      return;
+    }
+    const rate = this.pools[this.nodePool[node]].t.servicePerQuery[k];
+    const dt = (this.tags.minTag(node) - this.virtualS[node]) / rate;
+    this.events.schedule(node, dt > 0 ? t + dt : t);
+  }
+
+  private endWarmup(t: number): void {
+    for (let i = 0; i < this.pools.length; i++) this.integratePool(i, t);
+    for (let node = 0; node < this.nodes; node++) {
+      this.advanceNode(node, t);
+      this.attrAtWarmupJ[node] = this.attrJ[node];
+    }
+    this.lastTickS = t;
+    this.lastTickIntegral.set(this.integral);
+  }
+
+  private tick(t: number): void {
+    for (let i = 0; i < this.pools.length; i++) this.integratePool(i, t);
+    const from = Math.max(this.lastTickS, this.scenario.warmupS);
+    if (t > from) {
+      const dt = t - from;
+      const avg = (c: number) => {
+        let s = 0;
+        for (let i = 0; i < this.pools.length; i++) {
+          const r = i * RUNNING_SUMS + c;
+          s += this.integral[r] - this.lastTickIntegral[r];
+        }
+        return s / dt;
+      };
+      let queued = 0;
+      for (const p of this.pools) queued += p.queue.length;
+      this.timeseries.push({
+        tS: t,
+        arrivals: this.tickArrived,
+        completed: this.tickCompleted,
+        activeQueries: this.sumRun(RUN.activeQueries),
+        queuedQueries: queued,
+        nodesOn: this.sumRun(RUN.nodesOn),
+        busyNodes: this.sumRun(RUN.busyNodes),
+        gpuBusyMw: avg(RUN.gpuBusyMw),
+        gpuIdleMw: avg(RUN.gpuIdleMw),
+        hostMw: avg(RUN.hostMw),
+        interconnectMw: avg(RUN.interconnectMw),
+      });
+    }
+    this.tickArrived = 0;
+    this.tickCompleted = 0;
+    this.lastTickS = t;
+    this.lastTickIntegral.set(this.integral);
+  }
+
+  private sumRun(c: number): number {
+    let s = 0;
+    for (let i = 0; i < this.pools.length; i++) s += this.run[i * RUNNING_SUMS + c];
+    return s;
+  }
+
+  private progress(t: number, wallS: number): SimProgress {
+    let queued = 0;
+    for (const p of this.pools) queued += p.queue.length;
+    return {
+      simS: t,
+      durationS: this.scenario.durationS,
+      wallS,
+      arrived: this.arrived,
+      completed: this.completed,
+      inFlight: this.sumRun(RUN.activeQueries) + queued,
+      events: this.eventCount,
+      powerW: (this.sumRun(RUN.gpuBusyMw) + this.sumRun(RUN.gpuIdleMw) + this.sumRun(RUN.hostMw) + this.sumRun(RUN.interconnectMw)) / 1000,
+    };
+  }
+
+  /** Integrates to stopS, charges in-flight queries what they drew so far, and totals everything. */
+  private finish(stopS: number, wallS: number, stopped: boolean): SimResult {
+    for (let i = 0; i < this.pools.length; i++) this.integratePool(i, stopS);
+    let inFlight = 0;
+    for (let node = 0; node < this.nodes; node++) {
+      this.advanceNode(node, stopS);
+      const ids = this.tags.ids[node];
+      for (let k = 0; k < this.tags.size[node]; k++) {
+        const id = ids[k];
+        const warm = this.attrAtWarmupJ[node];
+        this.attributedJ += this.attrJ[node] - Math.max(this.q.attrStartJ[id], warm);
+        if (this.q.arrivalS[id] >= this.scenario.warmupS) inFlight++;
+      }
+    }
+    for (const p of this.pools)
+      for (let k = 0; k < p.queue.length; k++) if (this.q.arrivalS[p.queue.at(k)] >= this.scenario.warmupS) inFlight++;
+
+    const pools: PoolTotals[] = this.scenario.pools.map((sp, i) => {
+      const r = i * RUNNING_SUMS;
+      const whOf = (c: number) => this.integral[r + c] / 1000 / 3600;
+      return {
+        name: sp.name,
+        nodes: sp.nodes,
+        gpuBusyWh: whOf(RUN.gpuBusyMw),
+        gpuIdleWh: whOf(RUN.gpuIdleMw),
+        hostWh: whOf(RUN.hostMw),
+        interconnectWh: whOf(RUN.interconnectMw),
+        idleNodeWh: whOf(RUN.idleNodeMw),
+        saturatedWh: whOf(RUN.saturatedMw),
+        activeQuerySeconds: this.integral[r + RUN.activeQueries],
+        speedNodeSeconds: this.integral[r + RUN.speedMicro] / 1e6,
+        busyNodeSeconds: this.integral[r + RUN.busyNodes],
+        nodeSecondsOn: this.integral[r + RUN.nodesOn],
+      };
+    });
+    const classes: ClassTotals[] = this.scenario.workload.classes.map((c, i) => ({
+      name: c.name,
+      arrived: this.classArrived[i],
+      completed: this.classCompleted[i],
+      energyWh: this.energyWh[i],
+      waitS: this.waitS[i],
+      ttftS: this.ttftS[i],
+      e2eS: this.e2eS[i],
+    }));
+    return {
+      state: stopped ? "interrupted" : "completed",
+      simulatedS: Math.max(0, stopS - this.scenario.warmupS),
+      arrived: this.arrived,
+      completed: this.completed,
+      inFlight,
+      attributedWh: this.attributedJ / 3600,
+      pools,
+      classes,
+      timeseries: this.timeseries,
+      events: this.eventCount,
+      wallS,
+    };
+  }
+}
+
+function cumulative(shares: readonly number[]): Float64Array {
+  const total = shares.reduce((a, b) => a + b, 0);
+  const out = new Float64Array(shares.length);
+  let s = 0;
+  shares.forEach((v, i) => (out[i] = s += v / total));
+  out[out.length - 1] = 1;
+  return out;
+}
+
+/** An index drawn from cumulative shares; no draw when one entry holds everything. */
+function pick(cum: Float64Array, rng: Rng): number {
+  if (cum.length === 1) return 0;
+  const u = rng();
+  let i = 0;
+  while (cum[i] <= u && i < cum.length - 1) i++;
+  return i;
+}

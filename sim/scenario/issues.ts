@@ -1,0 +1,72 @@
+import type { z } from "zod";
+import { didYouMean } from "./did-you-mean.ts";
+import { gotExpected, joinPath, valueAt, type Problem } from "./errors.ts";
+import { knownKeysOf } from "./strict.ts";
+
+type Issue = z.core.$ZodIssue;
+
+/** zod's issues as problems that name the key path, the value found there and what was expected. */
+export function problemsFromIssues(issues: readonly Issue[], raw: unknown, base: readonly PropertyKey[] = []): Problem[] {
+  return issues.flatMap((issue) => {
+    const path = [...base, ...issue.path];
+    const got = valueAt(raw, path);
+    const problem = (expected: string): Problem => ({ path: joinPath(path), message: gotExpected(got, expected) });
+    switch (issue.code) {
+      case "unrecognized_keys":
+        return issue.keys.map((key) => unknownKey([...path, key], key, knownKeysOf(issue.message)));
+      case "invalid_union": {
+        const branch = intendedBranch(issue.errors);
+        return branch ? problemsFromIssues(branch, raw, path) : [problem(issue.message + misspeltKeyHint(issue.errors, got))];
+      }
+      case "invalid_type":
+        return [problem(TYPE_NAMES[issue.expected] ?? issue.expected)];
+      case "too_small":
+        return [problem(bound(issue.origin, issue.inclusive ? ">=" : ">", Number(issue.minimum), issue.exact))];
+      case "too_big":
+        return [problem(bound(issue.origin, issue.inclusive ? "<=" : "<", Number(issue.maximum), issue.exact))];
+      case "invalid_value":
+        return [problem(`one of ${issue.values.map((v) => JSON.stringify(v)).join(", ")}`)];
+      default:
+        return [problem(issue.message)];
+    }
+  });
+}
+
+function unknownKey(path: PropertyKey[], key: string, known: string[]): Problem {
+  const guess = didYouMean(key, known);
+  const hint = guess ? ` (did you mean "${guess}"?)` : "";
+  return { path: joinPath(path), message: `got unknown key "${key}"${hint}; expected one of ${known.join(", ")}` };
+}
+
+/**
+ * The union member the user evidently meant: the only one whose failures all lie below its top
+ * level (right kind of value, right keys). If none or several qualify, the union itself is reported.
+ */
+function intendedBranch(branches: readonly (readonly Issue[])[]): readonly Issue[] | undefined {
+  const plausible = branches.filter((issues) => issues.every((i) => i.path.length > 0));
+  return plausible.length === 1 ? plausible[0] : undefined;
+}
+
+/** ` (did you mean "fixed"?)` when a key of `got` is unknown to every union member but close to one's. */
+function misspeltKeyHint(branches: readonly (readonly Issue[])[], got: unknown): string {
+  if (got === null || typeof got !== "object" || Array.isArray(got)) return "";
+  const known = branches.flat().flatMap((i) => (i.code === "unrecognized_keys" && i.path.length === 0 ? knownKeysOf(i.message) : []));
+  const guesses = Object.keys(got).filter((k) => !known.includes(k)).map((k) => didYouMean(k, known)).filter((g) => g !== undefined);
+  return guesses.length > 0 ? ` (did you mean "${guesses[0]}"?)` : "";
+}
+
+const TYPE_NAMES: Readonly<Record<string, string>> = {
+  number: "a number",
+  int: "an integer",
+  string: "a string",
+  boolean: "true or false",
+  array: "a list",
+  object: "a mapping of keys to values",
+  record: "a mapping of keys to values",
+};
+
+function bound(origin: string, op: string, limit: number, exact?: boolean): string {
+  if (origin === "array") return `a list of ${exact ? "exactly" : op === ">=" ? "at least" : "at most"} ${limit} items`;
+  if (origin === "string") return "a non-empty string";
+  return `a number ${op} ${limit}`;
+}

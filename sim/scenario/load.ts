@@ -1,0 +1,39 @@
+import { readFileSync } from "node:fs";
+import { dirname, resolve } from "node:path";
+import { ScenarioError } from "./errors.ts";
+import { problemsFromIssues } from "./issues.ts";
+import { resolveScenario } from "./resolve.ts";
+import { rawScenarioSchema } from "./schema.ts";
+import { applySet } from "./set.ts";
+import type { Scenario } from "./types.ts";
+import { parseYamlText } from "./yaml-text.ts";
+
+export interface LoadOptions {
+  /** `key.path=value` assignments applied before validation (the command's --set); default none. */
+  readonly set?: readonly string[];
+  /** Replaces the file's seed (the command's --seed); default the file's, else 42. */
+  readonly seed?: number;
+}
+
+/** The scenario in the YAML file at `path`, validated and resolved; a ScenarioError lists what is wrong. */
+export function loadScenario(path: string, opts: LoadOptions = {}): Scenario {
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    const why = code === "ENOENT" ? "no such file" : code === "EISDIR" ? "a folder, not a file" : (e as Error).message;
+    throw new ScenarioError(path, [{ path: "", message: `cannot read the scenario: ${why}` }]);
+  }
+  return parseScenario(text, path, opts);
+}
+
+/** A scenario from YAML text; `file` names it in errors and anchors its relative paths. */
+export function parseScenario(text: string, file: string, opts: LoadOptions = {}): Scenario {
+  const yaml = parseYamlText(text, file);
+  const raw = opts.set && opts.set.length > 0 ? applySet(yaml, opts.set) : yaml;
+  const parsed = rawScenarioSchema.safeParse(raw);
+  if (!parsed.success) throw new ScenarioError(file, problemsFromIssues(parsed.error.issues, raw));
+  const withSeed = opts.seed === undefined ? parsed.data : { ...parsed.data, seed: opts.seed };
+  return resolveScenario(withSeed, file, dirname(resolve(file)));
+}

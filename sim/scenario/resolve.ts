@@ -1,0 +1,52 @@
+import { parseDurationS } from "../../models/duration.ts";
+import { centralValue } from "../../models/uncertain.ts";
+import { gotExpected, ScenarioError, type Problem } from "./errors.ts";
+import { resolvePools } from "./resolve-pools.ts";
+import { resolveWorkload } from "./resolve-workload.ts";
+import type { RawScenario } from "./schema.ts";
+import type { Scenario } from "./types.ts";
+
+/** Default time-series interval: 5 minutes, or a twelfth of the run if that is shorter. */
+const TIMESERIES_INTERVAL_S = 300;
+
+/**
+ * A validated raw scenario made concrete: durations in seconds, defaults that depend on other keys,
+ * names looked up (relative files against `dir`), uncertain values at their medians.
+ * Throws a ScenarioError listing every problem found.
+ */
+export function resolveScenario(raw: RawScenario, file: string, dir: string): Scenario {
+  const problems: Problem[] = [];
+  const durationS = seconds(raw.duration, "duration", problems, true);
+  const warmupS = seconds(raw.warmup, "warmup", problems, false);
+  const timeseriesIntervalS =
+    raw.timeseries_interval === undefined
+      ? Math.min(TIMESERIES_INTERVAL_S, durationS / 12)
+      : seconds(raw.timeseries_interval, "timeseries_interval", problems, true);
+  const workload = resolveWorkload(raw.workload, problems);
+  const pools = resolvePools(raw.pools, workload.classes.map((c) => c.name), dir, problems);
+  if (problems.length > 0) throw new ScenarioError(file, problems);
+  return {
+    name: raw.name,
+    seed: raw.seed,
+    durationS,
+    warmupS,
+    timeseriesIntervalS,
+    workload,
+    pools,
+    facility: { pue: centralValue(raw.facility.pue), orchestrationOverhead: raw.facility.orchestration_overhead },
+    efficiency: { model: centralValue(raw.efficiency.model), serving: centralValue(raw.efficiency.serving) },
+    replications: raw.replications,
+  };
+}
+
+function seconds(value: string | number, path: string, problems: Problem[], positive: boolean): number {
+  const expected = `a duration${positive ? " > 0" : ""} such as "24h", "90m" or "3600s", or a number of seconds`;
+  try {
+    const s = parseDurationS(value);
+    if (!positive || s > 0) return s;
+  } catch (e) {
+    if (!(e instanceof RangeError)) throw e;
+  }
+  problems.push({ path, message: gotExpected(value, expected) });
+  return NaN;
+}

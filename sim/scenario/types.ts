@@ -1,0 +1,48 @@
+import type { HardwareProfile } from "../../models/hardware-types.ts";
+import type { LengthSpec } from "../../models/lengths.ts";
+import type { TpsModel } from "../../models/throughput.ts";
+
+/** The arrival rate's shape over a day, as multipliers of the mean rate. */
+export type Diurnal =
+  | { readonly kind: "none" }
+  | { readonly kind: "sinusoid"; readonly peakToTrough: number; readonly peakHour: number }
+  | { readonly kind: "hourly"; readonly multipliers: readonly number[] };
+
+export interface QueryClass {
+  readonly name: string;
+  readonly share: number;
+  readonly inputTokens: LengthSpec;
+  readonly outputTokens: LengthSpec;
+}
+
+export type RouterKind = "least-loaded" | "power-of-two" | "round-robin" | "random";
+
+export interface Pool {
+  readonly name: string;
+  readonly modelName: string;
+  readonly tps: TpsModel;
+  readonly hardware: HardwareProfile;
+  /** Share of each class's queries sent to this pool, by class name (0 when absent). */
+  readonly classShares: Readonly<Record<string, number>>;
+  readonly maxBatch: number;
+  readonly router: RouterKind;
+  readonly nodes: number;
+}
+
+/** A scenario after validation, defaults and resolution: every number known, every name looked up. */
+export interface Scenario {
+  readonly name: string;
+  readonly seed: number;
+  readonly durationS: number;
+  readonly warmupS: number;
+  readonly timeseriesIntervalS: number;
+  readonly workload: {
+    readonly queriesPerDay: number;
+    readonly diurnal: Diurnal;
+    readonly classes: readonly QueryClass[];
+  };
+  readonly pools: readonly Pool[];
+  readonly facility: { readonly pue: number; readonly orchestrationOverhead: number };
+  readonly efficiency: { readonly model: number; readonly serving: number };
+  readonly replications: number;
+}
