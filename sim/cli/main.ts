@@ -1,16 +1,32 @@
+import { ScenarioError } from "../scenario/errors.ts";
 import { paperCommand, PAPER_USAGE } from "./paper-command.ts";
+import { runCommand, RUN_USAGE } from "./run-command.ts";
+import { schemaCommand, validateCommand } from "./scenario-commands.ts";
+import { sizeCommand, SIZE_USAGE } from "./size-command.ts";
 import { UsageError } from "./usage-error.ts";
 
 export const USAGE = `inferwatt: the energy of serving large language models at fleet scale
 
-  inferwatt paper [--params joule|v1] [--samples N] [--seed N] [--json]   the paper's estimator
-  inferwatt help                                                           this text
+  inferwatt run <scenario.yaml> [--out DIR] [--seed N] [--set k=v ...] [--no-tui]   simulate a fleet
+  inferwatt validate <scenario.yaml>                                              check a scenario, run nothing
+  inferwatt schema                                                                print the scenario JSON Schema
+  inferwatt size <scenario.yaml> [--utilization U]                                nodes per pool for the peak hour
+  inferwatt paper [--params joule|v1] [--samples N] [--seed N] [--json]           the paper's estimator
+  inferwatt help                                                                  this text
+
+${RUN_USAGE}
+
+${SIZE_USAGE}
 
 ${PAPER_USAGE}`;
 
 type Command = (argv: string[], out: (s: string) => void) => void | Promise<void>;
 
 const COMMANDS: Record<string, Command> = {
+  run: runCommand,
+  validate: validateCommand,
+  schema: schemaCommand,
+  size: sizeCommand,
   paper: paperCommand,
   help: (_argv, out) => out(USAGE + "\n"),
 };
@@ -24,6 +40,10 @@ export async function main(argv: string[], out = (s: string) => process.stdout.w
     await command(joinNegativeValues(rest), out);
     return 0;
   } catch (e) {
+    if (e instanceof ScenarioError) {
+      err(`inferwatt ${name}: the scenario is not valid:\n${e.message}\n`);
+      return 2;
+    }
     if (e instanceof UsageError || isParseArgsError(e)) {
       err(`inferwatt ${name ?? ""}: ${(e as Error).message.split("\n")[0]}\n`);
       return 2;

@@ -10,7 +10,19 @@ import { TagHeaps } from "../fleet/tag-heaps.ts";
 import { LogHistogram } from "../metrics/log-histogram.ts";
 import type { RouterKind, Scenario } from "../scenario/types.ts";
 import { EventHeap } from "./event-heap.ts";
-import { type ClassTotals, type PoolTotals, type SimProgress, type SimResult, type TimeseriesRow, RUN, RUNNING_SUMS } from "./result.ts";
+import { type ClassTotals, type PoolTotals, type SimProgress, type SimResult, type TimeseriesRow, RUN as RUN_INDEX, RUNNING_SUMS as SUMS_COUNT } from "./result.ts";
+
+// Module-level copies: imported bindings can compile to getter calls, too slow for the event loop.
+const RUN = { ...RUN_INDEX };
+const RUNNING_SUMS: number = SUMS_COUNT;
+const GPU_BUSY: number = RUN.gpuBusyMw;
+const GPU_IDLE: number = RUN.gpuIdleMw;
+const HOST: number = RUN.hostMw;
+const IDLE_NODE: number = RUN.idleNodeMw;
+const SATURATED: number = RUN.saturatedMw;
+const ACTIVE: number = RUN.activeQueries;
+const SPEED: number = RUN.speedMicro;
+const BUSY_NODES: number = RUN.busyNodes;
 
 const ROUTER_CODE: Record<RouterKind, number> = { "least-loaded": 0, "power-of-two": 1, "round-robin": 2, random: 3 };
 
@@ -82,6 +94,8 @@ export class Simulation {
   private readonly classCompleted: Float64Array;
   private readonly facilityPerJ: number;
   private attributedJ = 0;
+  /** Whether the warmup is over: energy is counted from then on. */
+  private warmedUp: boolean;
   private arrived = 0;
   private completed = 0;
   private eventCount = 0;
@@ -157,6 +171,7 @@ export class Simulation {
     this.classArrived = new Float64Array(nc);
     this.classCompleted = new Float64Array(nc);
     this.facilityPerJ = ((1 + scenario.facility.orchestrationOverhead) * scenario.facility.pue) / 3600;
+    this.warmedUp = scenario.warmupS === 0;
   }
 
   /** Runs the scenario to its end (or until onProgress says stop). */
@@ -192,7 +207,10 @@ export class Simulation {
             break;
           }
         }
-      } else this.endWarmup(t);
+      } else {
+        ev.cancel(this.warmupSlot);
+        this.endWarmup(t);
+      }
       if ((this.eventCount & 0xffff) === 0 && options.onProgress && now() >= nextProgress) {
         nextProgress = now() + every;
         if (options.onProgress(this.progress(t, now() - wallStart)) === "stop") {
@@ -276,8 +294,10 @@ export class Simulation {
   private complete(id: number, node: number, t: number): void {
     const q = this.q;
     const chargedJ = this.attrJ[node] - q.attrStartJ[id];
-    const warm = this.attrAtWarmupJ[node];
-    this.attributedJ += q.attrStartJ[id] >= warm ? chargedJ : this.attrJ[node] - warm;
+    if (this.warmedUp) {
+      const warm = this.attrAtWarmupJ[node];
+      this.attributedJ += q.attrStartJ[id] >= warm ? chargedJ : this.attrJ[node] - warm;
+    }
     const arrivalS = q.arrivalS[id];
     if (arrivalS >= this.scenario.warmupS) {
       const ci = q.classIndex[id];
@@ -314,21 +334,21 @@ export class Simulation {
     const tb = p.t;
     const r = pi * RUNNING_SUMS;
     const run = this.run;
-    run[r + RUN.hostMw] += tb.hostMw[k2] - tb.hostMw[k];
-    run[r + RUN.activeQueries] += delta;
-    run[r + RUN.saturatedMw] += tb.saturatedMw[k2] - tb.saturatedMw[k];
-    run[r + RUN.speedMicro] += tb.speedMicro[k2] - tb.speedMicro[k];
+    run[r + HOST] += tb.hostMw[k2] - tb.hostMw[k];
+    run[r + ACTIVE] += delta;
+    run[r + SATURATED] += tb.saturatedMw[k2] - tb.saturatedMw[k];
+    run[r + SPEED] += tb.speedMicro[k2] - tb.speedMicro[k];
     if (k === 0) {
-      run[r + RUN.gpuIdleMw] -= tb.gpuMw[0];
-      run[r + RUN.idleNodeMw] -= tb.nodeMw[0];
-      run[r + RUN.busyNodes] += 1;
-      run[r + RUN.gpuBusyMw] += tb.gpuMw[k2];
+      run[r + GPU_IDLE] -= tb.gpuMw[0];
+      run[r + IDLE_NODE] -= tb.nodeMw[0];
+      run[r + BUSY_NODES] += 1;
+      run[r + GPU_BUSY] += tb.gpuMw[k2];
     } else if (k2 === 0) {
-      run[r + RUN.gpuIdleMw] += tb.gpuMw[0];
-      run[r + RUN.idleNodeMw] += tb.nodeMw[0];
-      run[r + RUN.busyNodes] -= 1;
-      run[r + RUN.gpuBusyMw] -= tb.gpuMw[k];
-    } else run[r + RUN.gpuBusyMw] += tb.gpuMw[k2] - tb.gpuMw[k];
+      run[r + GPU_IDLE] += tb.gpuMw[0];
+      run[r + IDLE_NODE] += tb.nodeMw[0];
+      run[r + BUSY_NODES] -= 1;
+      run[r + GPU_BUSY] -= tb.gpuMw[k];
+    } else run[r + GPU_BUSY] += tb.gpuMw[k2] - tb.gpuMw[k];
   }
 
   private integratePool(pi: number, t: number): void {
@@ -360,6 +380,7 @@ export class Simulation {
     }
     this.lastTickS = t;
     this.lastTickIntegral.set(this.integral);
+    this.warmedUp = true;
   }
 
   private tick(t: number): void {
@@ -427,8 +448,7 @@ export class Simulation {
       const ids = this.tags.ids[node];
       for (let k = 0; k < this.tags.size[node]; k++) {
         const id = ids[k];
-        const warm = this.attrAtWarmupJ[node];
-        this.attributedJ += this.attrJ[node] - Math.max(this.q.attrStartJ[id], warm);
+        if (this.warmedUp) this.attributedJ += this.attrJ[node] - Math.max(this.q.attrStartJ[id], this.attrAtWarmupJ[node]);
         if (this.q.arrivalS[id] >= this.scenario.warmupS) inFlight++;
       }
     }

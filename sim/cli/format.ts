@@ -1,0 +1,54 @@
+import type { SimProgress } from "../engine/result.ts";
+import type { Summary } from "../report/summary.ts";
+
+export function clock(s: number): string {
+  const h = Math.floor(s / 3600);
+  const m = Math.floor((s % 3600) / 60);
+  return `${String(h).padStart(2, "0")}:${String(m).padStart(2, "0")}`;
+}
+
+export function si(v: number): string {
+  if (!Number.isFinite(v)) return "-";
+  const a = Math.abs(v);
+  if (a >= 1e9) return (v / 1e9).toFixed(2) + "G";
+  if (a >= 1e6) return (v / 1e6).toFixed(2) + "M";
+  if (a >= 1e3) return (v / 1e3).toFixed(1) + "k";
+  return v.toFixed(0);
+}
+
+export function wallTime(s: number): string {
+  if (!Number.isFinite(s)) return "-";
+  return s < 60 ? `${s.toFixed(0)} s` : `${Math.floor(s / 60)} min ${Math.round(s % 60)} s`;
+}
+
+/** One plain progress line (no escape codes), for logs and terminals without the live view. */
+export function progressLine(p: SimProgress, pue: number, overhead: number): string {
+  const frac = p.durationS > 0 ? p.simS / p.durationS : 1;
+  const eta = frac > 0 ? (p.wallS * (1 - frac)) / frac : NaN;
+  const facilityMw = (p.powerW * (1 + overhead) * pue) / 1e6;
+  return (
+    `[${(frac * 100).toFixed(0).padStart(3)}%] simulated ${clock(p.simS)} of ${clock(p.durationS)}` +
+    ` | ${si(p.arrived)} queries, ${si(p.inFlight)} in flight | ${facilityMw.toFixed(1)} MW facility` +
+    ` | wall ${wallTime(p.wallS)}, ETA ${wallTime(eta)}`
+  );
+}
+
+/** The compact final summary both the live view and the plain output end with. */
+export function finalSummaryLines(s: Summary, outDir: string): string[] {
+  const q = s.per_query_wh.attributed;
+  const f = (v: number | null, d = 3) => (v === null || !Number.isFinite(v) ? "-" : v.toFixed(d));
+  const c = s.energy.by_component;
+  const total = s.energy.facility_wh;
+  const pct = (v: number) => (total > 0 ? `${((100 * v) / total).toFixed(0)}%` : "-");
+  return [
+    `${s.scenario} (seed ${s.seed})${s.state === "completed" ? "" : " INCOMPLETE: " + s.state}`,
+    `  energy      ${f(s.energy.gwh_per_day)} GWh/day  (${f(total / 1e6, 2)} MWh facility over ${clock(s.simulated_s)} simulated)`,
+    `  per query   median ${f(q.p50)} Wh, mean ${f(q.mean)} Wh attributed; all-in mean ${f(s.per_query_wh.all_in_mean)} Wh`,
+    `  overhead    ${f(s.energy.overhead_factor, 2)} x the paper's P(C) x work  (paper: beta x PUE = 1.33 x PUE)`,
+    `  where       GPU busy ${pct(c.gpu_busy_wh)}, GPU idle ${pct(c.gpu_idle_wh)}, host ${pct(c.host_wh)}, network ${pct(c.interconnect_wh)}, orchestration ${pct(c.orchestration_wh)}, cooling+power ${pct(c.cooling_and_power_wh)}`,
+    `  queries     ${si(s.queries.arrived)} arrived, ${si(s.queries.completed)} completed, ${si(s.queries.in_flight)} in flight`,
+    `  latency     e2e p50 ${f(s.latency_s.e2e.p50, 1)} s, p99 ${f(s.latency_s.e2e.p99, 1)} s; wait p99 ${f(s.latency_s.wait.p99, 2)} s; TTFT p99 ${f(s.latency_s.ttft.p99, 2)} s`,
+    `  fleet       ${f(s.utilization.mean_active_per_node, 1)} queries per node on average, speed h ${f(s.utilization.mean_h, 2)}, busy ${f(100 * s.utilization.busy_node_fraction, 1)}% of node time`,
+    `  results     ${outDir}`,
+  ];
+}

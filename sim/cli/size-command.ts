@@ -1,0 +1,30 @@
+import { parseArgs } from "node:util";
+import { sizePools } from "../fleet/sizing.ts";
+import { loadScenario } from "../scenario/load.ts";
+import { UsageError } from "./usage-error.ts";
+
+export const SIZE_USAGE = `inferwatt size <scenario.yaml> [--utilization U] [--set k=v ...]
+
+  Nodes per pool that serve the scenario's peak hour with the offered work at U (default 0.8) of what
+  the nodes deliver at full batch: ceil(peak queries/s x mean work per query / U).`;
+
+export function sizeCommand(argv: string[], out: (s: string) => void): void {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    options: { utilization: { type: "string" }, set: { type: "string", multiple: true } },
+    allowPositionals: true,
+    strict: true,
+  });
+  if (positionals.length !== 1) throw new UsageError(`expected one scenario file; usage: ${SIZE_USAGE.split("\n")[0]}`);
+  const u = values.utilization === undefined ? 0.8 : Number(values.utilization);
+  if (!(u > 0 && u <= 1)) throw new UsageError(`--utilization: got "${values.utilization}"; expected a number in (0, 1]`);
+  const s = loadScenario(positionals[0], { set: values.set ?? [] });
+  const rows = sizePools(s, u);
+  out(`${s.name}: nodes for the peak hour at utilization ${u}\n`);
+  for (const r of rows) {
+    out(
+      `  ${r.pool.padEnd(24)} ${String(r.nodes).padStart(7)} nodes  (peak ${r.peakRatePerS.toFixed(1)} queries/s x ${r.meanWorkNodeS.toFixed(4)} node-s per query / ${u})\n`,
+    );
+  }
+  out(`  total                    ${String(rows.reduce((n, r) => n + r.nodes, 0)).padStart(7)} nodes\n`);
+}

@@ -1,0 +1,33 @@
+import { existsSync, mkdirSync, readdirSync } from "node:fs";
+import { join } from "node:path";
+import { UsageError } from "../cli/usage-error.ts";
+
+/** 20261130T011200Z: sortable, and safe in a folder name on every system. */
+export function utcStamp(d = new Date()): string {
+  return d.toISOString().replace(/[-:]/g, "").replace(/\.\d+Z$/, "Z");
+}
+
+/**
+ * The folder a run writes into, created empty. `out` given: it must not exist or be empty (a run never
+ * overwrites another). Otherwise results/<name>-<UTC time>, with -2, -3... if two runs start in one second.
+ */
+export function makeResultsDir(name: string, out: string | undefined, root = "results"): string {
+  if (out !== undefined) {
+    if (existsSync(out) && readdirSync(out).length > 0) {
+      throw new UsageError(`--out: "${out}" exists and is not empty; a run never overwrites another (name a new folder)`);
+    }
+    mkdirSync(out, { recursive: true });
+    return out;
+  }
+  const base = join(root, `${name.replace(/[^A-Za-z0-9._-]/g, "_")}-${utcStamp()}`);
+  for (let i = 1; ; i++) {
+    const dir = i === 1 ? base : `${base}-${i}`;
+    try {
+      mkdirSync(root, { recursive: true });
+      mkdirSync(dir);
+      return dir;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e;
+    }
+  }
+}

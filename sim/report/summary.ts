@@ -1,0 +1,109 @@
+import { ENERGY_QUANTILES, LATENCY_QUANTILES, LogHistogram, quantiles } from "../metrics/log-histogram.ts";
+import type { ClassTotals, SimResult } from "../engine/result.ts";
+import type { Scenario } from "../scenario/types.ts";
+
+const DAY_S = 86_400;
+
+function merged(classes: readonly ClassTotals[], pickHist: (c: ClassTotals) => LogHistogram): LogHistogram {
+  const h = new LogHistogram();
+  for (const c of classes) h.merge(pickHist(c));
+  return h;
+}
+
+function latency(wait: LogHistogram, ttft: LogHistogram, e2e: LogHistogram) {
+  return { wait: quantiles(wait, LATENCY_QUANTILES), ttft: quantiles(ttft, LATENCY_QUANTILES), e2e: quantiles(e2e, LATENCY_QUANTILES) };
+}
+
+const sum = <T>(xs: readonly T[], f: (x: T) => number) => xs.reduce((s, x) => s + f(x), 0);
+
+/** summary.json: the keys DESIGN.md names (tools rely on them), plus the ledger and per-pool figures. */
+export function buildSummary(scenario: Scenario, r: SimResult, timing: { peakRssMb: number }) {
+  const { pue, orchestrationOverhead } = scenario.facility;
+  const gpuBusyWh = sum(r.pools, (p) => p.gpuBusyWh);
+  const gpuIdleWh = sum(r.pools, (p) => p.gpuIdleWh);
+  const hostWh = sum(r.pools, (p) => p.hostWh);
+  const interconnectWh = sum(r.pools, (p) => p.interconnectWh);
+  const nodeWh = gpuBusyWh + gpuIdleWh + hostWh + interconnectWh;
+  const itWh = nodeWh * (1 + orchestrationOverhead);
+  const facilityWh = itWh * pue;
+  const toFacility = (1 + orchestrationOverhead) * pue;
+  const saturatedWh = sum(r.pools, (p) => p.saturatedWh);
+  const nodeSecondsOn = sum(r.pools, (p) => p.nodeSecondsOn);
+  const energy = merged(r.classes, (c) => c.energyWh);
+  return {
+    scenario: scenario.name,
+    seed: scenario.seed,
+    state: r.state,
+    simulated_s: r.simulatedS,
+    queries: { arrived: r.arrived, completed: r.completed, in_flight: r.inFlight },
+    energy: {
+      facility_wh: facilityWh,
+      it_wh: itWh,
+      node_wh: nodeWh,
+      gwh_per_day: r.simulatedS > 0 ? (facilityWh / 1e9) * (DAY_S / r.simulatedS) : 0,
+      /** Facility energy over the paper's formula (P(C) x work, no PUE) for the work done: its beta x PUE. */
+      overhead_factor: saturatedWh > 0 ? facilityWh / saturatedWh : null,
+      by_component: {
+        gpu_busy_wh: gpuBusyWh,
+        gpu_idle_wh: gpuIdleWh,
+        host_wh: hostWh,
+        interconnect_wh: interconnectWh,
+        orchestration_wh: nodeWh * orchestrationOverhead,
+        cooling_and_power_wh: itWh * (pue - 1),
+      },
+      /** At the facility boundary: energy charged to queries (completed and in flight) plus energy of idle nodes. */
+      ledger: {
+        attributed_wh: r.attributedWh * toFacility,
+        idle_wh: sum(r.pools, (p) => p.idleNodeWh) * toFacility,
+      },
+    },
+    per_query_wh: {
+      attributed: quantiles(energy, ENERGY_QUANTILES),
+      all_in_mean: r.completed > 0 ? facilityWh / r.completed : null,
+    },
+    per_class: Object.fromEntries(
+      r.classes.map((c) => [
+        c.name,
+        {
+          arrived: c.arrived,
+          completed: c.completed,
+          per_query_wh: quantiles(c.energyWh, ENERGY_QUANTILES),
+          latency_s: latency(c.waitS, c.ttftS, c.e2eS),
+        },
+      ]),
+    ),
+    latency_s: latency(
+      merged(r.classes, (c) => c.waitS),
+      merged(r.classes, (c) => c.ttftS),
+      merged(r.classes, (c) => c.e2eS),
+    ),
+    utilization: {
+      mean_active_per_node: nodeSecondsOn > 0 ? sum(r.pools, (p) => p.activeQuerySeconds) / nodeSecondsOn : 0,
+      mean_h: nodeSecondsOn > 0 ? sum(r.pools, (p) => p.speedNodeSeconds) / nodeSecondsOn : 0,
+      busy_node_fraction: nodeSecondsOn > 0 ? sum(r.pools, (p) => p.busyNodeSeconds) / nodeSecondsOn : 0,
+    },
+    pools: Object.fromEntries(
+      r.pools.map((p) => [
+        p.name,
+        {
+          nodes: p.nodes,
+          node_wh: p.gpuBusyWh + p.gpuIdleWh + p.hostWh + p.interconnectWh,
+          mean_active_per_node: p.nodeSecondsOn > 0 ? p.activeQuerySeconds / p.nodeSecondsOn : 0,
+          mean_h: p.nodeSecondsOn > 0 ? p.speedNodeSeconds / p.nodeSecondsOn : 0,
+          busy_node_fraction: p.nodeSecondsOn > 0 ? p.busyNodeSeconds / p.nodeSecondsOn : 0,
+        },
+      ]),
+    ),
+    sim: {
+      events: r.events,
+      wall_s: r.wallS,
+      queries_per_wall_s: r.wallS > 0 ? r.arrived / r.wallS : null,
+      peak_rss_mb: timing.peakRssMb,
+    },
+  };
+}
+
+export type Summary = ReturnType<typeof buildSummary>;
+
+/** Fields that depend on the machine and moment, not the scenario and seed. */
+export const TIMING_FIELDS = ["wall_s", "queries_per_wall_s", "peak_rss_mb"] as const;

@@ -1,0 +1,55 @@
+import { Simulation } from "../sim/engine/simulation.ts";
+import { buildSummary, TIMING_FIELDS, type Summary } from "../sim/report/summary.ts";
+import { parseScenario } from "../sim/scenario/load.ts";
+import type { Scenario } from "../sim/scenario/types.ts";
+
+/** A scenario from YAML text, as a user's file would give it. */
+export function scenario(yaml: string, set: string[] = []): Scenario {
+  return parseScenario(yaml, "test.yaml", { set });
+}
+
+export function simulate(s: Scenario): Summary {
+  return buildSummary(s, new Simulation(s).runToEnd(), { peakRssMb: 0 });
+}
+
+/** summary.json without the fields that depend on the machine. */
+export function withoutTiming(s: Summary): unknown {
+  const copy = JSON.parse(JSON.stringify(s));
+  for (const k of TIMING_FIELDS) delete copy.sim[k];
+  return copy;
+}
+
+/** One pool of `nodes` nodes serving one class at constant throughput (tokens/s per node at full batch). */
+export function singlePool(opts: {
+  queriesPerDay: number;
+  duration: string;
+  warmup?: string;
+  output: string;
+  tokensPerS?: number;
+  nodes?: number;
+  maxBatch?: number;
+  batchHalfSpeed?: number;
+  router?: string;
+  model?: string;
+}): string {
+  const model = opts.model ?? `{ name: flat, tps: { constant: ${opts.tokensPerS ?? 1000} } }`;
+  return `
+name: test
+seed: 7
+duration: ${opts.duration}
+warmup: ${opts.warmup ?? "0s"}
+workload:
+  queries_per_day: ${opts.queriesPerDay}
+  classes:
+    - { name: q, share: 1, input_tokens: { fixed: 500 }, output_tokens: ${opts.output} }
+pools:
+  - name: p
+    model: ${model}
+    hardware: h100-sxm-8x
+    max_batch: ${opts.maxBatch ?? 256}
+    batch_half_speed: ${opts.batchHalfSpeed ?? 104}
+    router: ${opts.router ?? "least-loaded"}
+    nodes: ${opts.nodes ?? 1}
+facility: { pue: 1.2, orchestration_overhead: 0.1 }
+`;
+}
