@@ -1,0 +1,107 @@
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+
+const ROOT = new URL("..", import.meta.url);
+const inferwatt = (...args: string[]) =>
+  spawnSync(process.execPath, ["bin/inferwatt.js", ...args], { cwd: ROOT, encoding: "utf8", env: { ...process.env, CI: "true" } });
+const tmp = () => mkdtempSync(join(tmpdir(), "inferwatt-test-"));
+const ESC = "\u001b";
+
+describe("inferwatt run", () => {
+  const shipped = readdirSync(new URL("../scenarios/", import.meta.url)).filter((f) => f.endsWith(".yaml"));
+
+  it("ships the day scenarios and a small example", () => {
+    expect(shipped).toEqual(expect.arrayContaining(["baseline.yaml", "tts-10.yaml", "tts-all.yaml", "small.yaml"]));
+  });
+
+  it.each(shipped)("%s runs (one simulated minute) and writes the results folder", (file) => {
+    const out = join(tmp(), "run");
+    const r = inferwatt("run", `scenarios/${file}`, "--no-tui", "--out", out, "--set", "duration=1m", "--set", "timeseries_interval=20s");
+    expect(r.stderr).toBe("");
+    expect(r.status).toBe(0);
+    expect(r.stdout).not.toContain(ESC);
+    expect(r.stdout).toContain(`results     ${out}`);
+    expect(readdirSync(out).sort()).toEqual(["classes.csv", "manifest.json", "run.log", "summary.json", "timeseries.csv"]);
+    const summary = JSON.parse(readFileSync(join(out, "summary.json"), "utf8"));
+    expect(summary.queries.arrived).toBeGreaterThan(1000);
+    expect(summary.queries.arrived).toBe(summary.queries.completed + summary.queries.in_flight);
+    expect(summary.energy.facility_wh).toBeGreaterThan(0);
+    const manifest = JSON.parse(readFileSync(join(out, "manifest.json"), "utf8"));
+    expect(manifest.incomplete).toBe(false);
+    expect(manifest.scenario.durationS).toBe(60);
+    expect(manifest.inferwatt_version).toMatch(/^\d+\.\d+\.\d+/);
+    const ts = readFileSync(join(out, "timeseries.csv"), "utf8").trim().split("\n");
+    expect(ts[0]).toMatch(/^t_s,hour,arrivals,/);
+    expect(ts).toHaveLength(1 + 3);
+    // run.log is pino NDJSON
+    const log = readFileSync(join(out, "run.log"), "utf8").trim().split("\n").map((l) => JSON.parse(l));
+    expect(log.at(-1).msg).toBe("run finished");
+  });
+
+  it("the time series' arrivals add up to the summary's", () => {
+    const out = join(tmp(), "run");
+    expect(inferwatt("run", "scenarios/small.yaml", "--no-tui", "--out", out, "--set", "duration=10m").status).toBe(0);
+    const summary = JSON.parse(readFileSync(join(out, "summary.json"), "utf8"));
+    const rows = readFileSync(join(out, "timeseries.csv"), "utf8").trim().split("\n").slice(1);
+    const arrivals = rows.reduce((s, r) => s + Number(r.split(",")[2]), 0);
+    expect(arrivals).toBe(summary.queries.arrived);
+    // mean facility power over the rows x duration = facility energy
+    const facilityMwh = rows.reduce((s, r) => s + Number(r.split(",").at(-1)) * (300 / 3600), 0);
+    expect(Math.abs(facilityMwh / (summary.energy.facility_wh / 1e6) - 1)).toBeLessThan(1e-4);
+  });
+
+  it("refuses an --out folder that exists and is not empty (exit 2), and leaves it alone", () => {
+    const out = tmp();
+    writeFileSync(join(out, "keep.txt"), "mine");
+    const r = inferwatt("run", "scenarios/small.yaml", "--no-tui", "--out", out);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/exists and is not empty/);
+    expect(readdirSync(out)).toEqual(["keep.txt"]);
+  });
+
+  it("a bad scenario: exit 2, the message names the file and key, no stack trace", () => {
+    const dir = tmp();
+    const file = join(dir, "bad.yaml");
+    writeFileSync(file, readFileSync(new URL("../scenarios/small.yaml", import.meta.url), "utf8").replace("max_batch: 256", "max_batch: 0"));
+    for (const command of ["run", "validate"]) {
+      const r = inferwatt(command, file, ...(command === "run" ? ["--no-tui", "--out", join(dir, "o")] : []));
+      expect(r.status).toBe(2);
+      expect(r.stderr).toContain(file);
+      expect(r.stderr).toContain("pools.0.max_batch");
+      expect(r.stderr).not.toMatch(/\n\s+at /);
+    }
+  });
+});
+
+describe("inferwatt validate, schema, size", () => {
+  it("validate: ok line for a shipped scenario", () => {
+    const r = inferwatt("validate", "scenarios/baseline.yaml");
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/ok: "baseline", 86400 s simulated, 1\.00e\+9 queries\/day, 1 class\(es\), 3 pool\(s\), 4082 nodes/);
+  });
+
+  it("schema: the JSON Schema of scenario files, equal to the one shipped in scenarios/", () => {
+    const r = inferwatt("schema");
+    expect(r.status).toBe(0);
+    const schema = JSON.parse(r.stdout);
+    expect(Object.keys(schema.properties)).toEqual(expect.arrayContaining(["workload", "pools", "facility"]));
+    expect(schema).toEqual(JSON.parse(readFileSync(new URL("../scenarios/scenario.schema.json", import.meta.url), "utf8")));
+  });
+
+  it("size: the node counts shipped in baseline.yaml are the ones it recommends", () => {
+    const r = inferwatt("size", "scenarios/baseline.yaml");
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/deepseek-r1\s+2130 nodes/);
+    expect(r.stdout).toMatch(/llama-405b\s+1419 nodes/);
+    expect(r.stdout).toMatch(/nemotron-ultra\s+533 nodes/);
+  });
+
+  it("unknown command: exit 2", () => {
+    const r = inferwatt("fly");
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/unknown command "fly"/);
+  });
+});
