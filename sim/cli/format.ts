@@ -22,10 +22,10 @@ export function wallTime(s: number): string {
 }
 
 /** One plain progress line (no escape codes), for logs and terminals without the live view. */
-export function progressLine(p: SimProgress, pue: number, overhead: number): string {
+export function progressLine(p: SimProgress): string {
   const frac = p.durationS > 0 ? p.simS / p.durationS : 1;
   const eta = frac > 0 ? (p.wallS * (1 - frac)) / frac : NaN;
-  const facilityMw = (p.powerW * (1 + overhead) * pue) / 1e6;
+  const facilityMw = p.facilityPowerW / 1e6;
   return (
     `[${(frac * 100).toFixed(0).padStart(3)}%] simulated ${clock(p.simS)} of ${clock(p.durationS)}` +
     ` | ${si(p.arrived)} queries, ${si(p.inFlight)} in flight | ${facilityMw.toFixed(1)} MW facility` +

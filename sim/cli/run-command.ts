@@ -31,7 +31,6 @@ export function runCommand(argv: string[], out: (s: string) => void): void {
   const file = positionals[0];
   const scenario = loadScenario(file, { set: values.set ?? [], seed: parseIntFlag("--seed", values.seed, 0) });
   const outDir = makeResultsDir(scenario.name, values.out);
-  const { pue, orchestrationOverhead } = scenario.facility;
   let nextLineAt = 0;
   const outcome = executeRun(scenario, {
     file,
@@ -40,7 +39,7 @@ export function runCommand(argv: string[], out: (s: string) => void): void {
     onProgress: (p) => {
       // a few lines per run: at each tenth of simulated time
       if (p.simS / p.durationS >= nextLineAt) {
-        out(progressLine(p, pue, orchestrationOverhead) + "\n");
+        out(progressLine(p) + "\n");
         nextLineAt = Math.floor((p.simS / p.durationS) * 10 + 1) / 10;
       }
     },

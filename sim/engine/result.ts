@@ -58,16 +58,42 @@ export interface ClassTotals {
   readonly e2eS: LogHistogram;
 }
 
+export interface PoolProgress {
+  readonly name: string;
+  readonly nodes: number;
+  readonly nodesOn: number;
+  readonly maxBatch: number;
+  readonly activeQueries: number;
+  readonly queuedQueries: number;
+}
+
+/** A snapshot while a run goes on: what the live view and the progress lines show. Plain data (posted between threads). */
 export interface SimProgress {
+  readonly scenario: string;
   readonly simS: number;
   readonly durationS: number;
+  readonly warmupS: number;
   readonly wallS: number;
   readonly arrived: number;
   readonly completed: number;
   readonly inFlight: number;
   readonly events: number;
-  /** Node (IT, before overhead and PUE) power right now, W. */
+  /** Node (IT, before orchestration overhead and PUE) power right now, W, and its components. */
   readonly powerW: number;
+  readonly powerByComponentW: { readonly gpuBusy: number; readonly gpuIdle: number; readonly host: number; readonly interconnect: number };
+  /** Facility power = node power x (1 + orchestration overhead) x PUE, right now, W. */
+  readonly facilityPowerW: number;
+  /** Facility energy since warmup, Wh, and that scaled to a day. */
+  readonly facilityEnergyWh: number;
+  readonly projectedGwhPerDay: number;
+  readonly pools: readonly PoolProgress[];
+  /** Over queries completed so far (NaN before the first). */
+  readonly e2eP50S: number;
+  readonly e2eP99S: number;
+  readonly whPerQueryP50: number;
+  readonly whPerQueryMean: number;
+  /** Mean facility power of each finished time-series interval so far, MW (for a sparkline). */
+  readonly facilityMwSeries: readonly number[];
 }
 
 /** What a run produced, before it is written as summary.json (engine units: Wh, seconds). */

@@ -425,17 +425,59 @@ export class Simulation {
   }
 
   private progress(t: number, wallS: number): SimProgress {
-    let queued = 0;
-    for (const p of this.pools) queued += p.queue.length;
+    for (let i = 0; i < this.pools.length; i++) this.integratePool(i, t);
+    const toFacility = this.facilityPerJ * 3600;
+    const component = (c: number) => this.sumRun(c) / 1000;
+    const powerByComponentW = {
+      gpuBusy: component(RUN.gpuBusyMw),
+      gpuIdle: component(RUN.gpuIdleMw),
+      host: component(RUN.hostMw),
+      interconnect: component(RUN.interconnectMw),
+    };
+    const powerW = powerByComponentW.gpuBusy + powerByComponentW.gpuIdle + powerByComponentW.host + powerByComponentW.interconnect;
+    let nodeMwS = 0;
+    for (let i = 0; i < this.pools.length; i++) {
+      const r = i * RUNNING_SUMS;
+      nodeMwS += this.integral[r + RUN.gpuBusyMw] + this.integral[r + RUN.gpuIdleMw] + this.integral[r + RUN.hostMw] + this.integral[r + RUN.interconnectMw];
+    }
+    const facilityEnergyWh = (nodeMwS / 1000 / 3600) * toFacility;
+    const simulatedS = t - this.scenario.warmupS;
+    const e2e = new LogHistogram();
+    const energy = new LogHistogram();
+    for (let c = 0; c < this.e2eS.length; c++) {
+      e2e.merge(this.e2eS[c]);
+      energy.merge(this.energyWh[c]);
+    }
     return {
+      scenario: this.scenario.name,
       simS: t,
       durationS: this.scenario.durationS,
+      warmupS: this.scenario.warmupS,
       wallS,
       arrived: this.arrived,
       completed: this.completed,
-      inFlight: this.sumRun(RUN.activeQueries) + queued,
+      inFlight: this.q.inUse,
       events: this.eventCount,
-      powerW: (this.sumRun(RUN.gpuBusyMw) + this.sumRun(RUN.gpuIdleMw) + this.sumRun(RUN.hostMw) + this.sumRun(RUN.interconnectMw)) / 1000,
+      powerW,
+      powerByComponentW,
+      facilityPowerW: powerW * toFacility,
+      facilityEnergyWh,
+      projectedGwhPerDay: simulatedS > 0 ? (facilityEnergyWh / 1e9) * (86_400 / simulatedS) : 0,
+      pools: this.scenario.pools.map((sp, i) => ({
+        name: sp.name,
+        nodes: sp.nodes,
+        nodesOn: this.run[i * RUNNING_SUMS + RUN.nodesOn],
+        maxBatch: sp.maxBatch,
+        activeQueries: this.run[i * RUNNING_SUMS + RUN.activeQueries],
+        queuedQueries: this.pools[i].queue.length,
+      })),
+      e2eP50S: e2e.quantile(0.5),
+      e2eP99S: e2e.quantile(0.99),
+      whPerQueryP50: energy.quantile(0.5),
+      whPerQueryMean: energy.mean(),
+      facilityMwSeries: this.timeseries.map(
+        (row) => ((row.gpuBusyMw + row.gpuIdleMw + row.hostMw + row.interconnectMw) / 1e9) * toFacility,
+      ),
     };
   }
 
