@@ -2,6 +2,11 @@
 // The inferwatt command: loads the TypeScript sources through tsx, so `npm ci` is the only setup.
 import { register } from "tsx/esm/api";
 
+// `inferwatt ... | head` closes the pipe early: that is not an error.
+process.stdout.on("error", (e) => {
+  if (e.code === "EPIPE") process.exit(0);
+  throw e;
+});
 register();
 const { main } = await import("../sim/cli/main.ts");
 process.exitCode = await main(process.argv.slice(2));
