@@ -60,6 +60,12 @@ export class Simulation {
   readonly scenario: Scenario;
   private readonly pools: PoolRuntime[];
   private readonly nodePool: Int32Array;
+  /** Per node, its pool's h(k)/k and P(k)/k tables (one load instead of three in the event loop). */
+  private readonly nodeService: Float64Array[];
+  private readonly nodePowerPerQuery: Float64Array[];
+  private readonly warmupS: number;
+  /** Work W(L_out) per class x pool when the class's input length is fixed; L_out below WORK_TABLE_SIZE. */
+  private readonly workTables: (Float64Array | null)[];
   private readonly nodes: number;
   // Per node: active queries, virtual service time V, attribution clock A (J per active query), last update.
   private readonly active: Int32Array;
@@ -130,6 +136,9 @@ export class Simulation {
     this.nodes = first;
     this.nodePool = new Int32Array(this.nodes);
     this.pools.forEach((p, i) => this.nodePool.fill(i, p.first, p.first + p.count));
+    this.nodeService = Array.from(this.nodePool, (pi) => this.pools[pi].t.servicePerQuery);
+    this.nodePowerPerQuery = Array.from(this.nodePool, (pi) => this.pools[pi].t.powerPerQueryW);
+    this.warmupS = scenario.warmupS;
     this.active = new Int32Array(this.nodes);
     this.virtualS = new Float64Array(this.nodes);
     this.attrJ = new Float64Array(this.nodes);
@@ -161,6 +170,9 @@ export class Simulation {
     this.classRng = makeRng(seed, "classes");
     this.poolCum = w.classes.map((c) => cumulative(scenario.pools.map((p) => p.classShares[c.name] ?? 0)));
     this.poolRng = makeRng(seed, "pools");
+    this.workTables = w.classes.flatMap((c) =>
+      this.pools.map((p) => ("fixed" in c.inputTokens ? workTable(p, Math.round(c.inputTokens.fixed)) : null)),
+    );
     this.drawInput = w.classes.map((c) => lengthSampler(c.inputTokens, makeRng(seed, `lengths/${c.name}/input`)));
     this.drawOutput = w.classes.map((c) => lengthSampler(c.outputTokens, makeRng(seed, `lengths/${c.name}/output`)));
     const nc = w.classes.length;
@@ -236,8 +248,9 @@ export class Simulation {
     q.arrivalS[id] = t;
     q.classIndex[id] = ci;
     q.inputTokens[id] = inTok;
-    q.workNodeS[id] = outTok === 0 ? 0 : (outTok / predictTps(p.tps, inTok, outTok)) * p.workScale;
-    if (t >= this.scenario.warmupS) {
+    const table = this.workTables[ci * this.pools.length + pi];
+    q.workNodeS[id] = table !== null && outTok < WORK_TABLE_SIZE ? table[outTok] : workNodeS(p, inTok, outTok);
+    if (t >= this.warmupS) {
       this.arrived++;
       this.tickArrived++;
       this.classArrived[ci]++;
@@ -299,7 +312,7 @@ export class Simulation {
       this.attributedJ += q.attrStartJ[id] >= warm ? chargedJ : this.attrJ[node] - warm;
     }
     const arrivalS = q.arrivalS[id];
-    if (arrivalS >= this.scenario.warmupS) {
+    if (arrivalS >= this.warmupS) {
       const ci = q.classIndex[id];
       const waitS = q.startS[id] - arrivalS;
       this.energyWh[ci].record(chargedJ * this.facilityPerJ);
@@ -318,9 +331,8 @@ export class Simulation {
     const k = this.active[node];
     if (k > 0) {
       const dt = t - this.lastS[node];
-      const tb = this.pools[this.nodePool[node]].t;
-      this.virtualS[node] += tb.servicePerQuery[k] * dt;
-      this.attrJ[node] += tb.powerPerQueryW[k] * dt;
+      this.virtualS[node] += this.nodeService[node][k] * dt;
+      this.attrJ[node] += this.nodePowerPerQuery[node][k] * dt;
     }
     this.lastS[node] = t;
   }
@@ -352,7 +364,7 @@ export class Simulation {
   }
 
   private integratePool(pi: number, t: number): void {
-    const from = Math.max(this.poolLastS[pi], this.scenario.warmupS);
+    const from = Math.max(this.poolLastS[pi], this.warmupS);
     if (t > from) {
       const dt = t - from;
       const r = pi * RUNNING_SUMS;
@@ -367,7 +379,7 @@ export class Simulation {
       this.events.cancel(node);
       return;
     }
-    const rate = this.pools[this.nodePool[node]].t.servicePerQuery[k];
+    const rate = this.nodeService[node][k];
     const dt = (this.tags.minTag(node) - this.virtualS[node]) / rate;
     this.events.schedule(node, dt > 0 ? t + dt : t);
   }
@@ -538,6 +550,20 @@ export class Simulation {
       wallS,
     };
   }
+}
+
+const WORK_TABLE_SIZE = 1 << 15;
+
+/** Work of one query in node-seconds at full batch: L_out / TPS(L_in, L_out), divided by the levers. */
+function workNodeS(p: PoolRuntime, inputTokens: number, outputTokens: number): number {
+  return outputTokens === 0 ? 0 : (outputTokens / predictTps(p.tps, inputTokens, outputTokens)) * p.workScale;
+}
+
+/** workNodeS for every L_out below WORK_TABLE_SIZE at a fixed L_in: the event loop then only looks it up. */
+function workTable(p: PoolRuntime, inputTokens: number): Float64Array {
+  const table = new Float64Array(WORK_TABLE_SIZE);
+  for (let k = 0; k < WORK_TABLE_SIZE; k++) table[k] = workNodeS(p, inputTokens, k);
+  return table;
 }
 
 function cumulative(shares: readonly number[]): Float64Array {
