@@ -1,7 +1,8 @@
-import { lengthSampler } from "../../models/lengths.ts";
+import { cumulative, pick } from "../../models/categorical.ts";
 import { makeRng, type Rng } from "../../models/rng.ts";
 import { predictTps, type TpsModel } from "../../models/throughput.ts";
-import { PoissonArrivals } from "../arrivals/poisson.ts";
+import { GeneratedArrivals } from "../arrivals/generated.ts";
+import type { ArrivalStream } from "../arrivals/stream.ts";
 import { Fifo } from "../fleet/fifo.ts";
 import { LoadIndex } from "../fleet/load-index.ts";
 import { poolTables, type PoolTables } from "../fleet/pool-tables.ts";
@@ -84,13 +85,9 @@ export class Simulation {
   private readonly integral: Float64Array;
   private readonly poolLastS: Float64Array;
   // The workload.
-  private readonly arrivals: PoissonArrivals;
-  private readonly classCum: Float64Array;
-  private readonly classRng: Rng;
+  private readonly arrivals: ArrivalStream;
   private readonly poolCum: Float64Array[];
   private readonly poolRng: Rng;
-  private readonly drawInput: (() => number)[];
-  private readonly drawOutput: (() => number)[];
   // Metrics: per class histograms; ledger; counters.
   private readonly energyWh: LogHistogram[];
   private readonly waitS: LogHistogram[];
@@ -111,7 +108,8 @@ export class Simulation {
   private lastTickS = 0;
   private readonly lastTickIntegral: Float64Array;
 
-  constructor(scenario: Scenario) {
+  /** `arrivals` replaces the scenario's generated workload (trace replay). */
+  constructor(scenario: Scenario, arrivals?: ArrivalStream) {
     this.scenario = scenario;
     const seed = scenario.seed;
     let first = 0;
@@ -165,16 +163,12 @@ export class Simulation {
     });
 
     const w = scenario.workload;
-    this.arrivals = new PoissonArrivals(makeRng(seed, "arrivals"), w.queriesPerDay, w.diurnal);
-    this.classCum = cumulative(w.classes.map((c) => c.share));
-    this.classRng = makeRng(seed, "classes");
+    this.arrivals = arrivals ?? new GeneratedArrivals(scenario);
     this.poolCum = w.classes.map((c) => cumulative(scenario.pools.map((p) => p.classShares[c.name] ?? 0)));
     this.poolRng = makeRng(seed, "pools");
     this.workTables = w.classes.flatMap((c) =>
       this.pools.map((p) => ("fixed" in c.inputTokens ? workTable(p, Math.round(c.inputTokens.fixed)) : null)),
     );
-    this.drawInput = w.classes.map((c) => lengthSampler(c.inputTokens, makeRng(seed, `lengths/${c.name}/input`)));
-    this.drawOutput = w.classes.map((c) => lengthSampler(c.outputTokens, makeRng(seed, `lengths/${c.name}/output`)));
     const nc = w.classes.length;
     this.energyWh = Array.from({ length: nc }, () => new LogHistogram());
     this.waitS = Array.from({ length: nc }, () => new LogHistogram());
@@ -196,7 +190,8 @@ export class Simulation {
     let nextProgress = wallStart + every;
     let stopped = false;
     const ev = this.events;
-    ev.schedule(this.arrivalSlot, this.arrivals.next(0));
+    const first = this.arrivals.advance();
+    if (first < Infinity) ev.schedule(this.arrivalSlot, first);
     ev.schedule(this.tickSlot, Math.min(s.timeseriesIntervalS, endS));
     if (s.warmupS > 0) ev.schedule(this.warmupSlot, s.warmupS);
     let clockS = 0;
@@ -237,12 +232,15 @@ export class Simulation {
   }
 
   private arrival(t: number): void {
-    this.events.schedule(this.arrivalSlot, this.arrivals.next(t));
-    const ci = pick(this.classCum, this.classRng);
+    const a = this.arrivals;
+    const ci = a.classIndex;
+    const inTok = a.inputTokens;
+    const outTok = a.outputTokens;
+    const next = a.advance();
+    if (next < Infinity) this.events.schedule(this.arrivalSlot, next);
+    else this.events.cancel(this.arrivalSlot);
     const pi = pick(this.poolCum[ci], this.poolRng);
     const p = this.pools[pi];
-    const inTok = this.drawInput[ci]();
-    const outTok = this.drawOutput[ci]();
     const q = this.q;
     const id = q.take();
     q.arrivalS[id] = t;
@@ -564,22 +562,4 @@ function workTable(p: PoolRuntime, inputTokens: number): Float64Array {
   const table = new Float64Array(WORK_TABLE_SIZE);
   for (let k = 0; k < WORK_TABLE_SIZE; k++) table[k] = workNodeS(p, inputTokens, k);
   return table;
-}
-
-function cumulative(shares: readonly number[]): Float64Array {
-  const total = shares.reduce((a, b) => a + b, 0);
-  const out = new Float64Array(shares.length);
-  let s = 0;
-  shares.forEach((v, i) => (out[i] = s += v / total));
-  out[out.length - 1] = 1;
-  return out;
-}
-
-/** An index drawn from cumulative shares; no draw when one entry holds everything. */
-function pick(cum: Float64Array, rng: Rng): number {
-  if (cum.length === 1) return 0;
-  const u = rng();
-  let i = 0;
-  while (cum[i] <= u && i < cum.length - 1) i++;
-  return i;
 }
