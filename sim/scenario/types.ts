@@ -26,7 +26,24 @@ export interface Pool {
   readonly classShares: Readonly<Record<string, number>>;
   readonly maxBatch: number;
   readonly router: RouterKind;
+  /** Physical nodes of the pool (with an autoscaler: its maximum). */
   readonly nodes: number;
+  /** Absent: every node is on all the time. */
+  readonly autoscale?: Autoscale;
+}
+
+/**
+ * Every `intervalS` the autoscaler sets the nodes to keep on: the work that arrived over the last
+ * interval (node-seconds at full batch per second) / targetUtilization x (1 + reserve), within [min, max].
+ */
+export interface Autoscale {
+  readonly targetUtilization: number;
+  readonly reserve: number;
+  readonly min: number;
+  readonly max: number;
+  readonly intervalS: number;
+  /** Time from the decision to wake a parked node to its first query (default: the hardware profile's). */
+  readonly wakeDelayS: number;
 }
 
 /** A scenario after validation, defaults and resolution: every number known, every name looked up. */
