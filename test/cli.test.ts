@@ -45,11 +45,12 @@ describe("inferwatt run", () => {
     const out = join(tmp(), "run");
     expect(inferwatt("run", "scenarios/small.yaml", "--no-tui", "--out", out, "--set", "duration=10m").status).toBe(0);
     const summary = JSON.parse(readFileSync(join(out, "summary.json"), "utf8"));
-    const rows = readFileSync(join(out, "timeseries.csv"), "utf8").trim().split("\n").slice(1);
-    const arrivals = rows.reduce((s, r) => s + Number(r.split(",")[2]), 0);
+    const [header, ...rows] = readFileSync(join(out, "timeseries.csv"), "utf8").trim().split("\n");
+    const col = (name: string) => header.split(",").indexOf(name);
+    const arrivals = rows.reduce((s, r) => s + Number(r.split(",")[col("arrivals")]), 0);
     expect(arrivals).toBe(summary.queries.arrived);
     // mean facility power over the rows x duration = facility energy
-    const facilityMwh = rows.reduce((s, r) => s + Number(r.split(",").at(-1)) * (300 / 3600), 0);
+    const facilityMwh = rows.reduce((s, r) => s + Number(r.split(",")[col("facility_mw")]) * (300 / 3600), 0);
     expect(Math.abs(facilityMwh / (summary.energy.facility_wh / 1e6) - 1)).toBeLessThan(1e-4);
   });
 

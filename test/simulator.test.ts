@@ -115,7 +115,7 @@ facility: { pue: 1.3, orchestration_overhead: 0.05 }
 
   it("components sum to facility energy (relative 1e-9), IT and PUE relations hold", () => {
     const c = s.energy.by_component;
-    const total = c.gpu_busy_wh + c.gpu_idle_wh + c.host_wh + c.interconnect_wh + c.orchestration_wh + c.cooling_and_power_wh;
+    const total = c.gpu_busy_wh + c.gpu_idle_wh + c.host_wh + c.interconnect_wh + c.parked_wh + c.orchestration_wh + c.cooling_and_power_wh;
     expect(rel(total, s.energy.facility_wh)).toBeLessThan(1e-9);
     expect(rel(s.energy.facility_wh, s.energy.it_wh * 1.3)).toBeLessThan(1e-12);
     expect(rel(s.energy.it_wh, s.energy.node_wh * 1.05)).toBeLessThan(1e-12);

@@ -13,9 +13,15 @@ export const RUN = {
   activeQueries: 6,
   speedMicro: 7,
   busyNodes: 8,
+  /** Nodes serving (on or draining). */
   nodesOn: 9,
+  /** Power of nodes the autoscaler switched off. */
+  parkedMw: 10,
+  parkedNodes: 11,
+  /** Nodes powering up: they draw idle power and serve nothing yet. */
+  wakingNodes: 12,
 } as const;
-export const RUNNING_SUMS = 10;
+export const RUNNING_SUMS = 13;
 
 export interface TimeseriesRow {
   readonly tS: number;
@@ -25,11 +31,14 @@ export interface TimeseriesRow {
   readonly queuedQueries: number;
   readonly nodesOn: number;
   readonly busyNodes: number;
+  readonly nodesParked: number;
+  readonly nodesWaking: number;
   /** Mean power over the interval ending at tS, per component, mW. */
   readonly gpuBusyMw: number;
   readonly gpuIdleMw: number;
   readonly hostMw: number;
   readonly interconnectMw: number;
+  readonly parkedMw: number;
 }
 
 export interface PoolTotals {
@@ -39,12 +48,15 @@ export interface PoolTotals {
   readonly gpuIdleWh: number;
   readonly hostWh: number;
   readonly interconnectWh: number;
+  readonly parkedWh: number;
   readonly idleNodeWh: number;
   readonly saturatedWh: number;
   readonly activeQuerySeconds: number;
   readonly speedNodeSeconds: number;
   readonly busyNodeSeconds: number;
   readonly nodeSecondsOn: number;
+  readonly nodeSecondsParked: number;
+  readonly nodeSecondsWaking: number;
 }
 
 export interface ClassTotals {
@@ -62,6 +74,8 @@ export interface PoolProgress {
   readonly name: string;
   readonly nodes: number;
   readonly nodesOn: number;
+  readonly nodesParked: number;
+  readonly nodesWaking: number;
   readonly maxBatch: number;
   readonly activeQueries: number;
   readonly queuedQueries: number;
@@ -80,7 +94,13 @@ export interface SimProgress {
   readonly events: number;
   /** Node (IT, before orchestration overhead and PUE) power right now, W, and its components. */
   readonly powerW: number;
-  readonly powerByComponentW: { readonly gpuBusy: number; readonly gpuIdle: number; readonly host: number; readonly interconnect: number };
+  readonly powerByComponentW: {
+    readonly gpuBusy: number;
+    readonly gpuIdle: number;
+    readonly host: number;
+    readonly interconnect: number;
+    readonly parked: number;
+  };
   /** Facility power = node power x (1 + orchestration overhead) x PUE, right now, W. */
   readonly facilityPowerW: number;
   /** Facility energy since warmup, Wh, and that scaled to a day. */

@@ -1,15 +1,17 @@
 import { cumulative, pick } from "../../models/categorical.ts";
 import { makeRng, type Rng } from "../../models/rng.ts";
 import { predictTps, type TpsModel } from "../../models/throughput.ts";
+import { diurnalMultiplier } from "../arrivals/diurnal.ts";
 import { GeneratedArrivals } from "../arrivals/generated.ts";
 import type { ArrivalStream } from "../arrivals/stream.ts";
 import { Fifo } from "../fleet/fifo.ts";
 import { LoadIndex } from "../fleet/load-index.ts";
 import { poolTables, type PoolTables } from "../fleet/pool-tables.ts";
 import { QuerySlots } from "../fleet/query-slots.ts";
+import { poolDemand } from "../fleet/sizing.ts";
 import { TagHeaps } from "../fleet/tag-heaps.ts";
 import { LogHistogram } from "../metrics/log-histogram.ts";
-import type { RouterKind, Scenario } from "../scenario/types.ts";
+import type { Autoscale, RouterKind, Scenario } from "../scenario/types.ts";
 import { EventHeap } from "./event-heap.ts";
 import { type ClassTotals, type PoolTotals, type SimProgress, type SimResult, type TimeseriesRow, RUN as RUN_INDEX, RUNNING_SUMS as SUMS_COUNT } from "./result.ts";
 
@@ -24,6 +26,12 @@ const SATURATED: number = RUN.saturatedMw;
 const ACTIVE: number = RUN.activeQueries;
 const SPEED: number = RUN.speedMicro;
 const BUSY_NODES: number = RUN.busyNodes;
+
+// Node states. Only ON nodes receive queries; DRAINING ones finish theirs, then park.
+const ON = 0;
+const DRAINING = 1;
+const PARKED = 2;
+const WAKING = 3;
 
 const ROUTER_CODE: Record<RouterKind, number> = { "least-loaded": 0, "power-of-two": 1, "round-robin": 2, random: 3 };
 
@@ -49,6 +57,14 @@ interface PoolRuntime {
   readonly queue: Fifo;
   readonly rng: Rng;
   rr: number;
+  readonly autoscale: Autoscale | undefined;
+  /** Parked nodes (a stack) and draining nodes (a set with positions), for the autoscaler. */
+  readonly parked: Int32Array;
+  parkedCount: number;
+  readonly draining: Int32Array;
+  drainingCount: number;
+  /** Work (node-seconds at full batch) that arrived since the autoscaler last looked. */
+  arrivedWorkNodeS: number;
 }
 
 /**
@@ -74,12 +90,17 @@ export class Simulation {
   private readonly attrJ: Float64Array;
   private readonly attrAtWarmupJ: Float64Array;
   private readonly lastS: Float64Array;
+  private readonly state: Uint8Array;
+  /** A draining node's place in its pool's draining set. */
+  private readonly drainPos: Int32Array;
   private readonly tags: TagHeaps;
   private readonly q = new QuerySlots();
   private readonly events: EventHeap;
   private readonly arrivalSlot: number;
   private readonly tickSlot: number;
   private readonly warmupSlot: number;
+  /** Pool i's autoscaler ticks at slot autoscaleSlot + i. */
+  private readonly autoscaleSlot: number;
   // Per pool, running sums (RUNNING_SUMS of them) and their time integrals, and when last integrated.
   private readonly run: Float64Array;
   private readonly integral: Float64Array;
@@ -113,7 +134,8 @@ export class Simulation {
     this.scenario = scenario;
     const seed = scenario.seed;
     let first = 0;
-    this.pools = scenario.pools.map((p) => {
+    const startOn = scenario.pools.map((p) => initialNodesOn(scenario, p));
+    this.pools = scenario.pools.map((p, i) => {
       const pr: PoolRuntime = {
         first,
         count: p.nodes,
@@ -123,11 +145,19 @@ export class Simulation {
         workScale: 1 / (scenario.efficiency.model * scenario.efficiency.serving * p.hardware.tpsMultiplier),
         prefillTokensPerS: p.hardware.prefillTokensPerS,
         router: ROUTER_CODE[p.router],
-        index: new LoadIndex(first, p.nodes, p.maxBatch),
+        index: new LoadIndex(first, p.nodes, p.maxBatch, startOn[i]),
         queue: new Fifo(),
         rng: makeRng(seed, `routing/${p.name}`),
         rr: 0,
+        autoscale: p.autoscale,
+        parked: new Int32Array(p.nodes),
+        parkedCount: 0,
+        draining: new Int32Array(p.nodes),
+        drainingCount: 0,
+        arrivedWorkNodeS: 0,
       };
+      // nodes first + startOn .. first + count - 1 start parked; the top of the stack wakes first
+      for (let k = p.nodes - 1; k >= startOn[i]; k--) pr.parked[pr.parkedCount++] = first + k;
       first += p.nodes;
       return pr;
     });
@@ -142,11 +172,15 @@ export class Simulation {
     this.attrJ = new Float64Array(this.nodes);
     this.attrAtWarmupJ = new Float64Array(this.nodes);
     this.lastS = new Float64Array(this.nodes);
+    this.state = new Uint8Array(this.nodes);
+    this.drainPos = new Int32Array(this.nodes);
+    for (const p of this.pools) for (let k = 0; k < p.parkedCount; k++) this.state[p.parked[k]] = PARKED;
     this.tags = new TagHeaps(this.nodes, Math.min(16, Math.max(...this.pools.map((p) => p.maxBatch))));
-    this.events = new EventHeap(this.nodes + 3);
+    this.events = new EventHeap(this.nodes + 3 + this.pools.length);
     this.arrivalSlot = this.nodes;
     this.tickSlot = this.nodes + 1;
     this.warmupSlot = this.nodes + 2;
+    this.autoscaleSlot = this.nodes + 3;
 
     const np = this.pools.length;
     this.run = new Float64Array(np * RUNNING_SUMS);
@@ -155,11 +189,14 @@ export class Simulation {
     this.poolLastS = new Float64Array(np);
     this.pools.forEach((p, i) => {
       const r = i * RUNNING_SUMS;
-      this.run[r + RUN.gpuIdleMw] = p.count * p.t.gpuMw[0];
-      this.run[r + RUN.hostMw] = p.count * p.t.hostMw[0];
-      this.run[r + RUN.interconnectMw] = p.count * p.t.interconnectMw;
-      this.run[r + RUN.idleNodeMw] = p.count * p.t.nodeMw[0];
-      this.run[r + RUN.nodesOn] = p.count;
+      const on = p.count - p.parkedCount;
+      this.run[r + RUN.gpuIdleMw] = on * p.t.gpuMw[0];
+      this.run[r + RUN.hostMw] = on * p.t.hostMw[0];
+      this.run[r + RUN.interconnectMw] = on * p.t.interconnectMw;
+      this.run[r + RUN.parkedMw] = p.parkedCount * p.t.parkedMw;
+      this.run[r + RUN.idleNodeMw] = on * p.t.nodeMw[0] + p.parkedCount * p.t.parkedMw;
+      this.run[r + RUN.nodesOn] = on;
+      this.run[r + RUN.parkedNodes] = p.parkedCount;
     });
 
     const w = scenario.workload;
@@ -194,6 +231,7 @@ export class Simulation {
     if (first < Infinity) ev.schedule(this.arrivalSlot, first);
     ev.schedule(this.tickSlot, Math.min(s.timeseriesIntervalS, endS));
     if (s.warmupS > 0) ev.schedule(this.warmupSlot, s.warmupS);
+    this.pools.forEach((p, i) => p.autoscale && ev.schedule(this.autoscaleSlot + i, p.autoscale.intervalS));
     let clockS = 0;
     while (ev.length > 0) {
       const slot = ev.peek();
@@ -201,8 +239,11 @@ export class Simulation {
       if (t > endS) break;
       clockS = t;
       this.eventCount++;
-      if (slot < this.nodes) this.departure(slot, t);
-      else if (slot === this.arrivalSlot) this.arrival(t);
+      if (slot < this.nodes) {
+        if (this.state[slot] === WAKING) this.wakeComplete(slot, t);
+        else this.departure(slot, t);
+      } else if (slot === this.arrivalSlot) this.arrival(t);
+      else if (slot >= this.autoscaleSlot) this.autoscaleTick(slot - this.autoscaleSlot, t);
       else if (slot === this.tickSlot) {
         this.tick(t);
         if (t >= endS) break;
@@ -247,7 +288,9 @@ export class Simulation {
     q.classIndex[id] = ci;
     q.inputTokens[id] = inTok;
     const table = this.workTables[ci * this.pools.length + pi];
-    q.workNodeS[id] = table !== null && outTok < WORK_TABLE_SIZE ? table[outTok] : workNodeS(p, inTok, outTok);
+    const work = table !== null && outTok < WORK_TABLE_SIZE ? table[outTok] : workNodeS(p, inTok, outTok);
+    q.workNodeS[id] = work;
+    p.arrivedWorkNodeS += work;
     if (t >= this.warmupS) {
       this.arrived++;
       this.tickArrived++;
@@ -277,7 +320,7 @@ export class Simulation {
         node = p.first + p.rr;
         p.rr = p.rr + 1 === p.count ? 0 : p.rr + 1;
       } else node = p.first + Math.floor(p.rng() * p.count);
-      if (this.active[node] < p.maxBatch) return node;
+      if (this.active[node] < p.maxBatch && this.state[node] === ON) return node;
     }
     return p.index.leastLoaded();
   }
@@ -288,7 +331,10 @@ export class Simulation {
     this.complete(id, node, t);
     const pi = this.nodePool[node];
     const p = this.pools[pi];
-    if (p.queue.length > 0) this.admit(p.queue.shift(), node, t);
+    if (this.state[node] !== ON) {
+      this.changeActive(node, pi, p, t, -1);
+      if (this.active[node] === 0) this.park(node, pi, p, t);
+    } else if (p.queue.length > 0) this.admit(p.queue.shift(), node, t);
     else {
       this.changeActive(node, pi, p, t, -1);
       p.index.moveDown(node);
@@ -361,6 +407,114 @@ export class Simulation {
     } else run[r + GPU_BUSY] += tb.gpuMw[k2] - tb.gpuMw[k];
   }
 
+  /**
+   * The autoscaler of pool pi: nodes to keep serving = the work that arrived over the last interval
+   * per second / target utilization x (1 + reserve), within [min, max]. Scaling up takes draining
+   * nodes back first (at once), then wakes parked ones (after the wake delay); scaling down drains
+   * the least-loaded nodes, which park when their last query finishes.
+   */
+  private autoscaleTick(pi: number, t: number): void {
+    const p = this.pools[pi];
+    const a = p.autoscale!;
+    this.events.schedule(this.autoscaleSlot + pi, t + a.intervalS);
+    const demand = p.arrivedWorkNodeS / a.intervalS;
+    p.arrivedWorkNodeS = 0;
+    const target = Math.min(a.max, Math.max(a.min, Math.ceil((demand / a.targetUtilization) * (1 + a.reserve))));
+    const r = pi * RUNNING_SUMS;
+    let serving = this.run[r + RUN.nodesOn] - p.drainingCount + this.run[r + RUN.wakingNodes];
+    while (serving < target && p.drainingCount > 0) {
+      this.undrain(p.draining[p.drainingCount - 1], pi, p, t);
+      serving++;
+    }
+    while (serving < target && p.parkedCount > 0) {
+      this.wake(p.parked[--p.parkedCount], pi, p, t, a.wakeDelayS);
+      serving++;
+    }
+    while (serving > target) {
+      const node = p.index.leastLoadedAny();
+      if (node < 0) break;
+      p.index.removeNode(node);
+      if (this.active[node] === 0) this.park(node, pi, p, t);
+      else {
+        this.state[node] = DRAINING;
+        this.drainPos[node] = p.drainingCount;
+        p.draining[p.drainingCount++] = node;
+      }
+      serving--;
+    }
+  }
+
+  /** A node with no query left is switched off: its idle power becomes parked power. */
+  private park(node: number, pi: number, p: PoolRuntime, t: number): void {
+    this.integratePool(pi, t);
+    if (this.state[node] === DRAINING) this.removeDraining(node, p);
+    this.state[node] = PARKED;
+    p.parked[p.parkedCount++] = node;
+    const tb = p.t;
+    const r = pi * RUNNING_SUMS;
+    this.run[r + GPU_IDLE] -= tb.gpuMw[0];
+    this.run[r + HOST] -= tb.hostMw[0];
+    this.run[r + RUN.interconnectMw] -= tb.interconnectMw;
+    this.run[r + IDLE_NODE] += tb.parkedMw - tb.nodeMw[0];
+    this.run[r + RUN.parkedMw] += tb.parkedMw;
+    this.run[r + RUN.nodesOn] -= 1;
+    this.run[r + RUN.parkedNodes] += 1;
+  }
+
+  /** A parked node powers up: it draws idle power at once and serves after the wake delay. */
+  private wake(node: number, pi: number, p: PoolRuntime, t: number, delayS: number): void {
+    this.integratePool(pi, t);
+    this.state[node] = WAKING;
+    const tb = p.t;
+    const r = pi * RUNNING_SUMS;
+    this.run[r + GPU_IDLE] += tb.gpuMw[0];
+    this.run[r + HOST] += tb.hostMw[0];
+    this.run[r + RUN.interconnectMw] += tb.interconnectMw;
+    this.run[r + IDLE_NODE] += tb.nodeMw[0] - tb.parkedMw;
+    this.run[r + RUN.parkedMw] -= tb.parkedMw;
+    this.run[r + RUN.parkedNodes] -= 1;
+    this.run[r + RUN.wakingNodes] += 1;
+    this.lastS[node] = t;
+    this.events.schedule(node, t + delayS);
+  }
+
+  private wakeComplete(node: number, t: number): void {
+    const pi = this.nodePool[node];
+    const p = this.pools[pi];
+    this.integratePool(pi, t);
+    this.run[pi * RUNNING_SUMS + RUN.wakingNodes] -= 1;
+    this.run[pi * RUNNING_SUMS + RUN.nodesOn] += 1;
+    this.events.cancel(node);
+    this.bringOn(node, pi, p, t);
+  }
+
+  /** A draining node is wanted again: it takes queries at once. */
+  private undrain(node: number, pi: number, p: PoolRuntime, t: number): void {
+    this.removeDraining(node, p);
+    this.bringOn(node, pi, p, t);
+  }
+
+  /** Puts a node in the router's index and gives it queued queries up to max_batch. */
+  private bringOn(node: number, pi: number, p: PoolRuntime, t: number): void {
+    this.state[node] = ON;
+    p.index.addNode(node, this.active[node]);
+    if (p.queue.length === 0) return;
+    this.advanceNode(node, t);
+    while (p.queue.length > 0 && this.active[node] < p.maxBatch) {
+      this.admit(p.queue.shift(), node, t);
+      this.changeActive(node, pi, p, t, 1);
+      p.index.moveUp(node);
+    }
+    this.reschedule(node, t);
+  }
+
+  private removeDraining(node: number, p: PoolRuntime): void {
+    const i = this.drainPos[node];
+    const last = p.draining[--p.drainingCount];
+    p.draining[i] = last;
+    this.drainPos[last] = i;
+  }
+
   private integratePool(pi: number, t: number): void {
     const from = Math.max(this.poolLastS[pi], this.warmupS);
     if (t > from) {
@@ -416,10 +570,13 @@ export class Simulation {
         queuedQueries: queued,
         nodesOn: this.sumRun(RUN.nodesOn),
         busyNodes: this.sumRun(RUN.busyNodes),
+        nodesParked: this.sumRun(RUN.parkedNodes),
+        nodesWaking: this.sumRun(RUN.wakingNodes),
         gpuBusyMw: avg(RUN.gpuBusyMw),
         gpuIdleMw: avg(RUN.gpuIdleMw),
         hostMw: avg(RUN.hostMw),
         interconnectMw: avg(RUN.interconnectMw),
+        parkedMw: avg(RUN.parkedMw),
       });
     }
     this.tickArrived = 0;
@@ -443,12 +600,15 @@ export class Simulation {
       gpuIdle: component(RUN.gpuIdleMw),
       host: component(RUN.hostMw),
       interconnect: component(RUN.interconnectMw),
+      parked: component(RUN.parkedMw),
     };
-    const powerW = powerByComponentW.gpuBusy + powerByComponentW.gpuIdle + powerByComponentW.host + powerByComponentW.interconnect;
+    const powerW =
+      powerByComponentW.gpuBusy + powerByComponentW.gpuIdle + powerByComponentW.host + powerByComponentW.interconnect + powerByComponentW.parked;
     let nodeMwS = 0;
     for (let i = 0; i < this.pools.length; i++) {
       const r = i * RUNNING_SUMS;
-      nodeMwS += this.integral[r + RUN.gpuBusyMw] + this.integral[r + RUN.gpuIdleMw] + this.integral[r + RUN.hostMw] + this.integral[r + RUN.interconnectMw];
+      nodeMwS +=
+        this.integral[r + RUN.gpuBusyMw] + this.integral[r + RUN.gpuIdleMw] + this.integral[r + RUN.hostMw] + this.integral[r + RUN.interconnectMw] + this.integral[r + RUN.parkedMw];
     }
     const facilityEnergyWh = (nodeMwS / 1000 / 3600) * toFacility;
     const simulatedS = t - this.scenario.warmupS;
@@ -477,6 +637,8 @@ export class Simulation {
         name: sp.name,
         nodes: sp.nodes,
         nodesOn: this.run[i * RUNNING_SUMS + RUN.nodesOn],
+        nodesParked: this.run[i * RUNNING_SUMS + RUN.parkedNodes],
+        nodesWaking: this.run[i * RUNNING_SUMS + RUN.wakingNodes],
         maxBatch: sp.maxBatch,
         activeQueries: this.run[i * RUNNING_SUMS + RUN.activeQueries],
         queuedQueries: this.pools[i].queue.length,
@@ -486,7 +648,7 @@ export class Simulation {
       whPerQueryP50: energy.quantile(0.5),
       whPerQueryMean: energy.mean(),
       facilityMwSeries: this.timeseries.map(
-        (row) => ((row.gpuBusyMw + row.gpuIdleMw + row.hostMw + row.interconnectMw) / 1e9) * toFacility,
+        (row) => ((row.gpuBusyMw + row.gpuIdleMw + row.hostMw + row.interconnectMw + row.parkedMw) / 1e9) * toFacility,
       ),
     };
   }
@@ -517,12 +679,15 @@ export class Simulation {
         gpuIdleWh: whOf(RUN.gpuIdleMw),
         hostWh: whOf(RUN.hostMw),
         interconnectWh: whOf(RUN.interconnectMw),
+        parkedWh: whOf(RUN.parkedMw),
         idleNodeWh: whOf(RUN.idleNodeMw),
         saturatedWh: whOf(RUN.saturatedMw),
         activeQuerySeconds: this.integral[r + RUN.activeQueries],
         speedNodeSeconds: this.integral[r + RUN.speedMicro] / 1e6,
         busyNodeSeconds: this.integral[r + RUN.busyNodes],
         nodeSecondsOn: this.integral[r + RUN.nodesOn],
+        nodeSecondsParked: this.integral[r + RUN.parkedNodes],
+        nodeSecondsWaking: this.integral[r + RUN.wakingNodes],
       };
     });
     const classes: ClassTotals[] = this.scenario.workload.classes.map((c, i) => ({
@@ -562,4 +727,15 @@ function workTable(p: PoolRuntime, inputTokens: number): Float64Array {
   const table = new Float64Array(WORK_TABLE_SIZE);
   for (let k = 0; k < WORK_TABLE_SIZE; k++) table[k] = workNodeS(p, inputTokens, k);
   return table;
+}
+
+/**
+ * Nodes on at t = 0: all of a fixed pool; for an autoscaled one, what its rule would ask for at the
+ * rate of t = 0 (estimated from the scenario's own length distributions), within [min, max].
+ */
+function initialNodesOn(s: Scenario, p: Scenario["pools"][number]): number {
+  const a = p.autoscale;
+  if (!a) return p.nodes;
+  const demand = poolDemand(s, p) * diurnalMultiplier(s.workload.diurnal)(0);
+  return Math.min(a.max, Math.max(a.min, Math.ceil((demand / a.targetUtilization) * (1 + a.reserve))));
 }

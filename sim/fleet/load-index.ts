@@ -11,23 +11,42 @@ export class LoadIndex {
   /** Lowest level holding a node; maxLevel + 1 when the pool has no node in the index. */
   private low: number;
 
-  /** Nodes first..first+count-1 of the fleet, all at level 0. */
+  /** Nodes first..first+count-1 of the fleet; the first `present` of them start in, at level 0. */
   constructor(
     private readonly first: number,
     count: number,
     private readonly maxLevel: number,
+    present = count,
   ) {
     this.head = new Int32Array(maxLevel + 1).fill(-1);
     this.next = new Int32Array(count).fill(-1);
     this.prev = new Int32Array(count).fill(-1);
     this.level = new Int32Array(count);
     this.low = maxLevel + 1;
-    for (let k = count - 1; k >= 0; k--) this.insert(k, 0);
+    for (let k = present - 1; k >= 0; k--) this.insert(k, 0);
   }
 
   /** The least-loaded node (fleet index) below the cap, or -1 when every node is full. */
   leastLoaded(): number {
     return this.low < this.maxLevel ? this.head[this.low] + this.first : -1;
+  }
+
+  /** The least-loaded node even when all are full (the one to drain), or -1 when none is in. */
+  leastLoadedAny(): number {
+    return this.low <= this.maxLevel ? this.head[this.low] + this.first : -1;
+  }
+
+  /** Takes a node out (the autoscaler drains it): it receives no more queries. */
+  removeNode(node: number): void {
+    const k = node - this.first;
+    const l = this.level[k];
+    this.remove(k, l);
+    if (this.low === l) while (this.low <= this.maxLevel && this.head[this.low] < 0) this.low++;
+  }
+
+  /** Puts a node (back) in at `level` queries. */
+  addNode(node: number, level: number): void {
+    this.insert(node - this.first, level);
   }
 
   moveUp(node: number): void {

@@ -17,6 +17,8 @@ export interface PoolTables {
   readonly hostMw: Float64Array;
   readonly nodeMw: Float64Array;
   readonly interconnectMw: number;
+  /** A node switched off by the autoscaler, mW. */
+  readonly parkedMw: number;
   /** h(k) P(C) in mW: the power the paper's formula would charge for the work done at rate h(k). */
   readonly saturatedMw: Float64Array;
   /** h(k) in millionths, for the exact running sum of node speeds. */
@@ -48,5 +50,6 @@ export function poolTables(pool: Pool): PoolTables {
     saturatedMw[k] = Math.round(h * nodeMw[c]);
     speedMicro[k] = Math.round(h * 1e6);
   }
-  return { servicePerQuery, powerPerQueryW, gpuMw, hostMw, nodeMw, interconnectMw, saturatedMw, speedMicro };
+  const parkedMw = mw(pool.hardware.parkedW);
+  return { servicePerQuery, powerPerQueryW, gpuMw, hostMw, nodeMw, interconnectMw, parkedMw, saturatedMw, speedMicro };
 }

@@ -36,6 +36,16 @@ export function sizePools(s: Scenario, targetUtilization: number, samples = 200_
   });
 }
 
+/** Work offered to a pool at the mean rate, node-seconds at full batch per second (no diurnal factor). */
+export function poolDemand(s: Scenario, pool: Pool, samples = 50_000): number {
+  let work = 0;
+  for (const c of s.workload.classes) {
+    const share = c.share * (pool.classShares[c.name] ?? 0);
+    if (share > 0) work += share * meanWork(pool, s, c.inputTokens, c.outputTokens, samples);
+  }
+  return (s.workload.queriesPerDay / 86_400) * work;
+}
+
 function meanWork(pool: Pool, s: Scenario, input: Scenario["workload"]["classes"][number]["inputTokens"], output: typeof input, samples: number): number {
   const drawIn = lengthSampler(input, makeRng(s.seed, "sizing/input"));
   const drawOut = lengthSampler(output, makeRng(s.seed, "sizing/output"));

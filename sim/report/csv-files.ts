@@ -8,9 +8,9 @@ const num = (v: number, digits = 6) => (Number.isFinite(v) ? Number(v.toPrecisio
 export function timeseriesCsv(scenario: Scenario, r: SimResult): string {
   const toFacility = (1 + scenario.facility.orchestrationOverhead) * scenario.facility.pue;
   const header =
-    "t_s,hour,arrivals,completed,active_queries,queued_queries,nodes_on,busy_nodes,gpu_busy_mw,gpu_idle_mw,host_mw,interconnect_mw,node_mw,facility_mw";
+    "t_s,hour,arrivals,completed,active_queries,queued_queries,nodes_on,busy_nodes,gpu_busy_mw,gpu_idle_mw,host_mw,interconnect_mw,node_mw,facility_mw,nodes_parked,nodes_waking,parked_mw";
   const rows = r.timeseries.map((t) => {
-    const nodeMw = (t.gpuBusyMw + t.gpuIdleMw + t.hostMw + t.interconnectMw) * MW_PER_MILLIWATT;
+    const nodeMw = (t.gpuBusyMw + t.gpuIdleMw + t.hostMw + t.interconnectMw + t.parkedMw) * MW_PER_MILLIWATT;
     return [
       num(t.tS, 9),
       num((t.tS / 3600) % 24, 4),
@@ -26,6 +26,9 @@ export function timeseriesCsv(scenario: Scenario, r: SimResult): string {
       num(t.interconnectMw * MW_PER_MILLIWATT),
       num(nodeMw),
       num(nodeMw * toFacility),
+      t.nodesParked,
+      t.nodesWaking,
+      num(t.parkedMw * MW_PER_MILLIWATT),
     ].join(",");
   });
   return [header, ...rows].join("\n") + "\n";

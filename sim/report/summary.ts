@@ -23,7 +23,8 @@ export function buildSummary(scenario: Scenario, r: SimResult, timing: { peakRss
   const gpuIdleWh = sum(r.pools, (p) => p.gpuIdleWh);
   const hostWh = sum(r.pools, (p) => p.hostWh);
   const interconnectWh = sum(r.pools, (p) => p.interconnectWh);
-  const nodeWh = gpuBusyWh + gpuIdleWh + hostWh + interconnectWh;
+  const parkedWh = sum(r.pools, (p) => p.parkedWh);
+  const nodeWh = gpuBusyWh + gpuIdleWh + hostWh + interconnectWh + parkedWh;
   const itWh = nodeWh * (1 + orchestrationOverhead);
   const facilityWh = itWh * pue;
   const toFacility = (1 + orchestrationOverhead) * pue;
@@ -48,6 +49,7 @@ export function buildSummary(scenario: Scenario, r: SimResult, timing: { peakRss
         gpu_idle_wh: gpuIdleWh,
         host_wh: hostWh,
         interconnect_wh: interconnectWh,
+        parked_wh: parkedWh,
         orchestration_wh: nodeWh * orchestrationOverhead,
         cooling_and_power_wh: itWh * (pue - 1),
       },
@@ -82,12 +84,20 @@ export function buildSummary(scenario: Scenario, r: SimResult, timing: { peakRss
       mean_h: nodeSecondsOn > 0 ? sum(r.pools, (p) => p.speedNodeSeconds) / nodeSecondsOn : 0,
       busy_node_fraction: nodeSecondsOn > 0 ? sum(r.pools, (p) => p.busyNodeSeconds) / nodeSecondsOn : 0,
     },
+    /** Time-averaged node counts: on (serving or draining), parked by the autoscaler, waking up. */
+    fleet: {
+      nodes: sum(r.pools, (p) => p.nodes),
+      nodes_on_mean: r.simulatedS > 0 ? nodeSecondsOn / r.simulatedS : 0,
+      nodes_parked_mean: r.simulatedS > 0 ? sum(r.pools, (p) => p.nodeSecondsParked) / r.simulatedS : 0,
+      nodes_waking_mean: r.simulatedS > 0 ? sum(r.pools, (p) => p.nodeSecondsWaking) / r.simulatedS : 0,
+    },
     pools: Object.fromEntries(
       r.pools.map((p) => [
         p.name,
         {
           nodes: p.nodes,
-          node_wh: p.gpuBusyWh + p.gpuIdleWh + p.hostWh + p.interconnectWh,
+          node_wh: p.gpuBusyWh + p.gpuIdleWh + p.hostWh + p.interconnectWh + p.parkedWh,
+          nodes_on_mean: r.simulatedS > 0 ? p.nodeSecondsOn / r.simulatedS : 0,
           mean_active_per_node: p.nodeSecondsOn > 0 ? p.activeQuerySeconds / p.nodeSecondsOn : 0,
           mean_h: p.nodeSecondsOn > 0 ? p.speedNodeSeconds / p.nodeSecondsOn : 0,
           busy_node_fraction: p.nodeSecondsOn > 0 ? p.busyNodeSeconds / p.nodeSecondsOn : 0,
