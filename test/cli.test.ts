@@ -24,7 +24,7 @@ describe("inferwatt run", () => {
     expect(r.status).toBe(0);
     expect(r.stdout).not.toContain(ESC);
     expect(r.stdout).toContain(`results     ${out}`);
-    expect(readdirSync(out).sort()).toEqual(["classes.csv", "manifest.json", "run.log", "summary.json", "timeseries.csv"]);
+    expect(readdirSync(out).sort()).toEqual(["classes.csv", "energy_quantiles.csv", "manifest.json", "report.html", "run.log", "summary.json", "timeseries.csv"]);
     const summary = JSON.parse(readFileSync(join(out, "summary.json"), "utf8"));
     expect(summary.queries.arrived).toBeGreaterThan(1000);
     expect(summary.queries.arrived).toBe(summary.queries.completed + summary.queries.in_flight);

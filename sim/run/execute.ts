@@ -4,7 +4,10 @@ import { Simulation } from "../engine/simulation.ts";
 import type { SimProgress } from "../engine/result.ts";
 import { writeFileAtomic } from "../report/atomic-write.ts";
 import { classesCsv, timeseriesCsv } from "../report/csv-files.ts";
+import { energyQuantilesCsv } from "../report/energy-quantiles.ts";
 import { buildManifest } from "../report/manifest.ts";
+import { writeReportHtml } from "../report/report-html.ts";
+import { readRunData } from "../report/run-data.ts";
 import { buildSummary, type Summary } from "../report/summary.ts";
 import type { Scenario } from "../scenario/types.ts";
 
@@ -24,7 +27,7 @@ export interface RunOutcome {
   readonly incomplete: boolean;
 }
 
-/** Simulates a scenario and writes its results folder: manifest, summary, time series, classes, log. */
+/** Simulates a scenario and writes its results folder: manifest, summary, time series, classes, energy quantiles, report, log. */
 export function executeRun(scenario: Scenario, opts: ExecuteOptions): RunOutcome {
   const logFile = pino.destination({ dest: join(opts.outDir, "run.log"), sync: true });
   const log = opts.verbose ? pino(pino.multistream([{ stream: logFile }, { stream: process.stderr }])) : pino(logFile);
@@ -42,10 +45,12 @@ export function executeRun(scenario: Scenario, opts: ExecuteOptions): RunOutcome
   writeFileAtomic(join(opts.outDir, "summary.json"), JSON.stringify(summary, null, 2) + "\n");
   writeFileAtomic(join(opts.outDir, "timeseries.csv"), timeseriesCsv(scenario, result));
   writeFileAtomic(join(opts.outDir, "classes.csv"), classesCsv(result));
+  writeFileAtomic(join(opts.outDir, "energy_quantiles.csv"), energyQuantilesCsv(result));
   writeFileAtomic(
     join(opts.outDir, "manifest.json"),
     JSON.stringify(buildManifest(scenario, opts.file, startedAt, new Date(), incomplete), null, 2) + "\n",
   );
+  writeReportHtml(opts.outDir, [readRunData(opts.outDir)]);
   log.info(
     { state: result.state, events: result.events, wall_s: result.wallS, gwh_per_day: summary.energy.gwh_per_day },
     "run finished",

@@ -1,0 +1,83 @@
+import { COMPONENTS } from "./chart-components.ts";
+import type { RunData } from "./run-data.ts";
+import type { Summary } from "./summary.ts";
+
+const DAY_S = 86_400;
+const perDayMwh = (s: Summary, wh: number) => (s.simulated_s > 0 ? (wh / 1e6) * (DAY_S / s.simulated_s) : NaN);
+
+export interface Metric {
+  readonly key: string;
+  readonly label: string;
+  readonly digits: number;
+  readonly get: (s: Summary) => number | null;
+}
+
+/** The rows of the side-by-side comparison, in order. */
+export const METRICS: readonly Metric[] = [
+  { key: "gwh_per_day", label: "GWh/day", digits: 3, get: (s) => s.energy.gwh_per_day },
+  { key: "wh_per_query_median", label: "Wh/query median (attributed)", digits: 3, get: (s) => s.per_query_wh.attributed.p50 },
+  { key: "wh_per_query_mean", label: "Wh/query mean (attributed)", digits: 3, get: (s) => s.per_query_wh.attributed.mean },
+  { key: "wh_per_query_all_in", label: "Wh/query all-in mean", digits: 3, get: (s) => s.per_query_wh.all_in_mean },
+  { key: "overhead_factor", label: "overhead factor", digits: 2, get: (s) => s.energy.overhead_factor },
+  ...COMPONENTS.map((c) => ({
+    key: `${c.key.replace(/_wh$/, "")}_mwh_per_day`,
+    label: `${c.label}, MWh/day`,
+    digits: 1,
+    get: (s: Summary) => perDayMwh(s, s.energy.by_component[c.key] ?? 0),
+  })),
+  { key: "nodes", label: "nodes", digits: 0, get: (s) => Object.values(s.pools).reduce((n, p) => n + p.nodes, 0) },
+  { key: "nodes_on_mean", label: "nodes on (time mean)", digits: 1, get: (s) => s.fleet?.nodes_on_mean ?? null },
+  { key: "latency_e2e_p99_s", label: "latency p99 (end to end), s", digits: 1, get: (s) => s.latency_s.e2e.p99 },
+];
+
+/** One scenario of a comparison: its figures and each one's ratio to the first scenario's. */
+export interface ComparedScenario {
+  readonly scenario: string;
+  readonly file: string | null;
+  readonly seed: number;
+  readonly results_dir: string;
+  readonly state: string;
+  readonly metrics: Record<string, number | null>;
+  readonly ratio_to_first: Record<string, number | null>;
+}
+
+const finite = (v: number | null | undefined): number | null => (v === null || v === undefined || !Number.isFinite(v) ? null : v);
+
+export function compareRuns(runs: readonly RunData[]): ComparedScenario[] {
+  const values = runs.map((r) => Object.fromEntries(METRICS.map((m) => [m.key, finite(m.get(r.summary))])));
+  return runs.map((r, i) => ({
+    scenario: r.summary.scenario,
+    file: r.manifest.scenario_file,
+    seed: r.summary.seed,
+    results_dir: r.dir,
+    state: r.summary.state,
+    metrics: values[i],
+    ratio_to_first: Object.fromEntries(
+      METRICS.map((m) => {
+        const [v, first] = [values[i][m.key], values[0][m.key]];
+        return [m.key, v === null || first === null || first === 0 ? null : v / first];
+      }),
+    ),
+  }));
+}
+
+const cell = (v: number | null, digits: number) => (v === null ? "-" : v.toFixed(digits));
+const ratioCell = (v: number | null) => (v === null ? "-" : `${v.toFixed(2)}x`);
+
+/** The side-by-side table as text cells: a metric per row; per scenario a column, and after the first, its ratio to the first. */
+export function comparisonTable(compared: readonly ComparedScenario[]): { header: string[]; rows: string[][] } {
+  const first = compared[0]?.scenario ?? "";
+  const header = ["", ...compared.flatMap((c, i) => (i === 0 ? [c.scenario] : [c.scenario, `/ ${first}`]))];
+  const rows = METRICS.map((m) => [
+    m.label,
+    ...compared.flatMap((c, i) => (i === 0 ? [cell(c.metrics[m.key], m.digits)] : [cell(c.metrics[m.key], m.digits), ratioCell(c.ratio_to_first[m.key])])),
+  ]);
+  return { header, rows };
+}
+
+/** Aligned plain text: the first column left, numbers right. */
+export function formatTable(t: { header: string[]; rows: string[][] }): string[] {
+  const widths = t.header.map((h, i) => Math.max(h.length, ...t.rows.map((r) => r[i].length)));
+  const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join("  ");
+  return [line(t.header), ...t.rows.map(line)];
+}
