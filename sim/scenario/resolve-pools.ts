@@ -2,6 +2,7 @@ import { didYouMean } from "./did-you-mean.ts";
 import { gotExpected, type Problem } from "./errors.ts";
 import { resolveHardware } from "./resolve-hardware.ts";
 import { resolveModel } from "./resolve-model.ts";
+import { seconds } from "./seconds.ts";
 import type { RawPool } from "./schema.ts";
 import type { Pool } from "./types.ts";
 
@@ -24,12 +25,29 @@ export function resolvePools(raw: readonly RawPool[], classNames: readonly strin
       classShares,
       maxBatch: p.max_batch,
       router: p.router,
-      nodes: p.nodes,
+      ...resolveNodes(p, hardware.wakeDelayS, path, problems),
     };
   });
   const resolved = pools.filter((p): p is Pool => p !== undefined);
   if (resolved.length === raw.length) checkShareSums(resolved, classNames, problems);
   return resolved;
+}
+
+/** A fixed pool's node count, or an autoscaled pool's physical size and rule. */
+function resolveNodes(p: RawPool, profileWakeDelayS: number, path: string, problems: Problem[]): Pick<Pool, "nodes" | "autoscale"> {
+  const a = p.autoscale;
+  // the schema made sure there is a node count or autoscale.max
+  if (!a) return { nodes: p.nodes! };
+  const nodes = (p.nodes ?? a.max)!;
+  const max = a.max ?? nodes;
+  if (max > nodes) problems.push({ path: `${path}.autoscale.max`, message: gotExpected(max, `at most the pool's ${nodes} nodes`) });
+  if (a.min > max) problems.push({ path: `${path}.autoscale.min`, message: gotExpected(a.min, `at most autoscale.max (${max})`) });
+  const intervalS = seconds(a.interval, `${path}.autoscale.interval`, problems, true);
+  const wakeDelayS = a.wake_delay === undefined ? profileWakeDelayS : seconds(a.wake_delay, `${path}.autoscale.wake_delay`, problems, false);
+  return {
+    nodes,
+    autoscale: { targetUtilization: a.target_utilization, reserve: a.reserve, min: a.min, max, intervalS, wakeDelayS },
+  };
 }
 
 function resolveShares(

@@ -1,6 +1,6 @@
-import { parseDurationS } from "../../models/duration.ts";
 import { centralValue } from "../../models/uncertain.ts";
-import { gotExpected, ScenarioError, type Problem } from "./errors.ts";
+import { seconds } from "./seconds.ts";
+import { ScenarioError, type Problem } from "./errors.ts";
 import { resolvePools } from "./resolve-pools.ts";
 import { resolveWorkload } from "./resolve-workload.ts";
 import type { RawScenario } from "./schema.ts";
@@ -22,7 +22,7 @@ export function resolveScenario(raw: RawScenario, file: string, dir: string): Sc
     raw.timeseries_interval === undefined
       ? Math.min(TIMESERIES_INTERVAL_S, durationS / 12)
       : seconds(raw.timeseries_interval, "timeseries_interval", problems, true);
-  const workload = resolveWorkload(raw.workload, problems);
+  const workload = resolveWorkload(raw.workload, dir, problems);
   const pools = resolvePools(raw.pools, workload.classes.map((c) => c.name), dir, problems);
   if (problems.length > 0) throw new ScenarioError(file, problems);
   return {
@@ -37,16 +37,4 @@ export function resolveScenario(raw: RawScenario, file: string, dir: string): Sc
     efficiency: { model: centralValue(raw.efficiency.model), serving: centralValue(raw.efficiency.serving) },
     replications: raw.replications,
   };
-}
-
-function seconds(value: string | number, path: string, problems: Problem[], positive: boolean): number {
-  const expected = `a duration${positive ? " > 0" : ""} such as "24h", "90m" or "3600s", or a number of seconds`;
-  try {
-    const s = parseDurationS(value);
-    if (!positive || s > 0) return s;
-  } catch (e) {
-    if (!(e instanceof RangeError)) throw e;
-  }
-  problems.push({ path, message: gotExpected(value, expected) });
-  return NaN;
 }

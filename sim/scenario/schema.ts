@@ -46,10 +46,53 @@ const queryClass = strict({
   output_tokens: lengthSpec,
 });
 
-const workload = strict({
+const generatedWorkload = strict({
   queries_per_day: z.number().positive(),
   diurnal: diurnal.default("none").describe("Shape of the arrival rate over a day; default none"),
   classes: z.array(queryClass).min(1),
+});
+
+/** A key a trace class does not take, with the reason. */
+const notWithTrace = (reason: string) => z.never({ error: `nothing: ${reason}` }).optional().describe(`Not used with workload.trace: ${reason}`);
+
+const tokenBound = z.number().int().min(0);
+
+const traceClass = strict({
+  name: z.string().min(1),
+  match: strict({
+    min_input_tokens: tokenBound.optional(),
+    max_input_tokens: tokenBound.optional(),
+    min_output_tokens: tokenBound.optional(),
+    max_output_tokens: tokenBound.optional(),
+  })
+    .optional()
+    .describe("Token counts (inclusive bounds) of the trace rows this class takes; absent: every row. The first class that matches a row takes it"),
+  share: notWithTrace("a class's share is the fraction of trace rows it matches"),
+  input_tokens: notWithTrace("each query's lengths come from its trace row"),
+  output_tokens: notWithTrace("each query's lengths come from its trace row"),
+});
+
+const trace = strict({
+  file: z.string().min(1).describe("CSV with the columns TIMESTAMP,ContextTokens,GeneratedTokens, relative to the scenario file's folder"),
+  format: z.literal("azure-llm").default("azure-llm").describe("The Azure LLM inference trace's CSV (Patel et al., Splitwise, ISCA 2024)"),
+  time_scale: z.number().positive().default(1).describe("Multiplies the trace's inter-arrival times: 0.1 replays it ten times denser; default 1"),
+  loop: z.number().int().min(1).default(1).describe("Repetitions back to back, each offset by the trace's span plus its mean gap; default 1"),
+  start_at: duration.default("0s").describe("Skips this much of the trace after its first row; simulated time 0 is this point of the trace"),
+});
+
+const traceWorkload = strict({
+  trace: trace.describe("Replay a trace: arrival times and lengths come from its rows (queries_per_day and diurnal are not used)"),
+  classes: z
+    .array(traceClass)
+    .min(1)
+    .default([{ name: "trace" }])
+    .describe('Classes by length thresholds; default one class "trace" taking every row'),
+});
+
+const workload = z.union([generatedWorkload, traceWorkload], {
+  error:
+    "a workload: { queries_per_day, diurnal, classes } to generate arrivals, or { trace, classes } to replay a trace " +
+    "(queries_per_day, diurnal, class shares and lengths are not used with a trace)",
 });
 
 const model = z.union(
@@ -87,7 +130,20 @@ const pool = strict({
   max_batch: z.number().int().min(1).default(256),
   batch_half_speed: z.number().min(0).optional().describe("Overrides the hardware profile's"),
   router: z.enum(["least-loaded", "power-of-two", "round-robin", "random"]).default("least-loaded"),
-  nodes: z.number().int().min(1),
+  nodes: z.number().int().min(1).optional().describe("Nodes of the pool; with autoscale, its physical size (default autoscale.max)"),
+  autoscale: strict({
+    target_utilization: z.number().gt(0).max(1).describe("Offered work / full-batch capacity the autoscaler aims for"),
+    reserve: z.number().min(0).default(0.1).describe("Extra nodes on top, as a fraction"),
+    min: z.number().int().min(0).default(1),
+    max: z.number().int().min(1).optional().describe("Default: nodes"),
+    interval: duration.default("15m"),
+    wake_delay: duration.optional().describe("Default: the hardware profile's"),
+  }).optional(),
+}).refine((p) => p.nodes !== undefined || p.autoscale?.max !== undefined, {
+  path: ["nodes"],
+  message: "a node count >= 1 (or an autoscale block with max)",
+  // checked even when other keys of the pool are wrong, so all problems are reported at once
+  when: (payload) => typeof payload.value === "object" && payload.value !== null,
 });
 
 const facility = strict({
@@ -115,3 +171,5 @@ export const rawScenarioSchema = strict({
 
 export type RawScenario = z.output<typeof rawScenarioSchema>;
 export type RawPool = RawScenario["pools"][number];
+export type RawTraceWorkload = z.output<typeof traceWorkload>;
+export type RawGeneratedWorkload = z.output<typeof generatedWorkload>;

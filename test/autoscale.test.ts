@@ -1,0 +1,58 @@
+import { describe, expect, it } from "vitest";
+import { scenario, simulate } from "./sim-helpers.ts";
+
+// A small diurnal fleet: 4e6 queries/day (peak-to-trough 3) on 9 Llama 3.1 70B nodes (70 % of full-batch capacity at the
+// peak); twelve hours from 00:00 cover the trough (00:00) and the climb to the noon peak.
+const fleet = (autoscale: string, parkedW = 0) => `
+name: autoscale
+seed: 5
+duration: 12h
+warmup: 30m
+timeseries_interval: 15m
+workload:
+  queries_per_day: 4.0e6
+  diurnal: { peak_to_trough: 3, peak_hour: 12 }
+  classes:
+    - { name: q, share: 1, input_tokens: { fixed: 500 }, output_tokens: { exponential: { median: 300 } } }
+pools:
+  - name: p
+    model: Llama 3.1 70B
+    hardware: { base: h100-sxm-8x, parked_w: ${parkedW}, wake_delay: 5m }
+    max_batch: 256
+    nodes: 9
+    ${autoscale}
+facility: { pue: 1.2, orchestration_overhead: 0.1 }
+`;
+const rel = (a: number, b: number) => Math.abs(a / b - 1);
+
+describe("autoscaler", () => {
+  const fixed = simulate(scenario(fleet("")));
+  const scaled = simulate(scenario(fleet("autoscale: { target_utilization: 0.8, reserve: 0.15, min: 1, interval: 10m }")));
+
+  it("uses less energy than the same fleet fixed at peak", () => {
+    expect(scaled.queries.arrived).toBe(fixed.queries.arrived);
+    expect(scaled.fleet.nodes_parked_mean).toBeGreaterThan(1);
+    expect(scaled.energy.facility_wh).toBeLessThan(0.9 * fixed.energy.facility_wh);
+  });
+
+  it("keeps p99 end-to-end latency within 1.5x of the fixed fleet's, and no query waits more than a wake delay", () => {
+    expect(scaled.latency_s.e2e.p99).toBeLessThan(1.5 * fixed.latency_s.e2e.p99);
+    expect(scaled.latency_s.wait.p99).toBeLessThan(300);
+  });
+
+  it("never has more nodes on than the pool, nor fewer than min", () => {
+    expect(scaled.fleet.nodes_on_mean + scaled.fleet.nodes_parked_mean + scaled.fleet.nodes_waking_mean).toBeCloseTo(9, 6);
+    expect(scaled.fleet.nodes_on_mean).toBeGreaterThanOrEqual(1);
+  });
+
+  it("parked nodes draw parked_w, and the ledger still balances", () => {
+    const s = simulate(scenario(fleet("autoscale: { target_utilization: 0.8, reserve: 0.15, min: 1, interval: 10m }", 50)));
+    // 50 W per parked node over the measured 11.5 h
+    expect(rel(s.energy.by_component.parked_wh, 50 * s.fleet.nodes_parked_mean * 11.5)).toBeLessThan(1e-9);
+    expect(rel(s.energy.ledger.attributed_wh + s.energy.ledger.idle_wh, s.energy.facility_wh)).toBeLessThan(1e-9);
+    const c = s.energy.by_component;
+    const total = c.gpu_busy_wh + c.gpu_idle_wh + c.host_wh + c.interconnect_wh + c.parked_wh + c.orchestration_wh + c.cooling_and_power_wh;
+    expect(rel(total, s.energy.facility_wh)).toBeLessThan(1e-9);
+    expect(s.queries.arrived).toBe(s.queries.completed + s.queries.in_flight);
+  });
+});
