@@ -1,3 +1,4 @@
+import { join } from "node:path";
 import type { SimProgress } from "../engine/result.ts";
 import type { Summary } from "../report/summary.ts";
 
@@ -50,5 +51,6 @@ export function finalSummaryLines(s: Summary, outDir: string): string[] {
     `  latency     e2e p50 ${f(s.latency_s.e2e.p50, 1)} s, p99 ${f(s.latency_s.e2e.p99, 1)} s; wait p99 ${f(s.latency_s.wait.p99, 2)} s; TTFT p99 ${f(s.latency_s.ttft.p99, 2)} s`,
     `  fleet       ${f(s.utilization.mean_active_per_node, 1)} queries per node on average, speed h ${f(s.utilization.mean_h, 2)}, busy ${f(100 * s.utilization.busy_node_fraction, 1)}% of node time`,
     `  results     ${outDir}`,
+    `  report      ${join(outDir, "report.html")}`,
   ];
 }

@@ -1,4 +1,5 @@
 import { ScenarioError } from "../scenario/errors.ts";
+import { compareCommand, COMPARE_USAGE } from "./compare-command.ts";
 import { paperCommand, PAPER_USAGE } from "./paper-command.ts";
 import { runCommand, RUN_USAGE } from "./run-command.ts";
 import { schemaCommand, validateCommand } from "./scenario-commands.ts";
@@ -8,6 +9,7 @@ import { UsageError } from "./usage-error.ts";
 export const USAGE = `inferwatt: the energy of serving large language models at fleet scale
 
   inferwatt run <scenario.yaml> [--out DIR] [--seed N] [--set k=v ...] [--no-tui]   simulate a fleet
+  inferwatt compare <a.yaml> <b.yaml> ... [--out DIR] [--set k=v ...] [--no-tui]    several side by side
   inferwatt validate <scenario.yaml>                                              check a scenario, run nothing
   inferwatt schema                                                                print the scenario JSON Schema
   inferwatt size <scenario.yaml> [--utilization U]                                nodes per pool for the peak hour
@@ -16,29 +18,34 @@ export const USAGE = `inferwatt: the energy of serving large language models at 
 
 ${RUN_USAGE}
 
+${COMPARE_USAGE}
+
 ${SIZE_USAGE}
 
 ${PAPER_USAGE}`;
 
-type Command = (argv: string[], out: (s: string) => void) => void | Promise<void>;
+/** A command returns its exit code, or nothing for 0. */
+type Command = (argv: string[], out: (s: string) => void) => void | number | Promise<void | number>;
 
 const COMMANDS: Record<string, Command> = {
   run: runCommand,
+  compare: compareCommand,
   validate: validateCommand,
   schema: schemaCommand,
   size: sizeCommand,
   paper: paperCommand,
-  help: (_argv, out) => out(USAGE + "\n"),
+  help: (_argv, out) => {
+    out(USAGE + "\n");
+  },
 };
 
-/** Runs one command; returns the exit code (0 done, 2 the user's input is wrong, 1 a bug). */
+/** Runs one command; returns the exit code (0 done, 2 the user's input is wrong, 130 interrupted, 1 a bug). */
 export async function main(argv: string[], out = (s: string) => process.stdout.write(s), err = (s: string) => process.stderr.write(s)): Promise<number> {
   const [name, ...rest] = argv;
   const command = name === undefined || name === "--help" || name === "-h" ? COMMANDS.help : COMMANDS[name];
   try {
     if (!command) throw new UsageError(`unknown command "${name}"; expected one of: ${Object.keys(COMMANDS).join(", ")} (see inferwatt help)`);
-    await command(joinNegativeValues(rest), out);
-    return 0;
+    return (await command(joinNegativeValues(rest), out)) ?? 0;
   } catch (e) {
     if (e instanceof ScenarioError) {
       err(`inferwatt ${name}: the scenario is not valid:\n${e.message}\n`);

@@ -1,20 +1,27 @@
 import { parseArgs } from "node:util";
-import { executeRun } from "../run/execute.ts";
+import { runInWorker } from "../run/run-in-worker.ts";
+import type { RunJob } from "../run/run-job.ts";
 import { loadScenario } from "../scenario/load.ts";
 import { makeResultsDir } from "../report/results-dir.ts";
-import { finalSummaryLines, progressLine } from "./format.ts";
+import { finalSummaryLines } from "./format.ts";
+import { EXIT_INTERRUPTED, onInterrupt } from "./interrupt.ts";
+import { liveViewWanted } from "./live-view-wanted.ts";
+import { plainProgress } from "./plain-progress.ts";
+import { runStore, showRunLive } from "./run-live.tsx";
 import { parseIntFlag, UsageError } from "./usage-error.ts";
 
 export const RUN_USAGE = `inferwatt run <scenario.yaml> [--out DIR] [--seed N] [--set key.path=value ...] [--no-tui] [--verbose]
 
-  Simulates the scenario and writes results/<name>-<UTC time>/ (or --out DIR, which must be new or empty):
-  manifest.json, summary.json, timeseries.csv, classes.csv, run.log.
+  Simulates the scenario (in a worker thread) and writes results/<name>-<UTC time>/ (or --out DIR, which
+  must be new or empty): manifest.json, summary.json, timeseries.csv, classes.csv, energy_quantiles.csv,
+  report.html, run.log. On a terminal a live view shows the run; Ctrl+C stops it early, writes partial
+  results marked incomplete and exits with 130.
   --seed N      replaces the scenario's seed
   --set k=v     overrides one key (repeatable), e.g. --set pools.0.nodes=500 --set duration=1h
-  --no-tui      plain progress lines instead of the live view (also without a TTY or with CI set)
-  --verbose     also print the run's log (NDJSON) on stderr`;
+  --no-tui      plain progress lines instead of the live view (also without a TTY, or with CI set)
+  --verbose     also print the run's log (NDJSON) on stderr; implies --no-tui`;
 
-export function runCommand(argv: string[], out: (s: string) => void): void {
+export async function runCommand(argv: string[], out: (s: string) => void): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
     options: {
@@ -29,20 +36,21 @@ export function runCommand(argv: string[], out: (s: string) => void): void {
   });
   if (positionals.length !== 1) throw new UsageError(`expected one scenario file, got ${positionals.length}; usage: ${RUN_USAGE.split("\n")[0]}`);
   const file = positionals[0];
-  const scenario = loadScenario(file, { set: values.set ?? [], seed: parseIntFlag("--seed", values.seed, 0) });
-  const outDir = makeResultsDir(scenario.name, values.out);
-  let nextLineAt = 0;
-  const outcome = executeRun(scenario, {
-    file,
-    outDir,
-    verbose: values.verbose ?? false,
-    onProgress: (p) => {
-      // a few lines per run: at each tenth of simulated time
-      if (p.simS / p.durationS >= nextLineAt) {
-        out(progressLine(p) + "\n");
-        nextLineAt = Math.floor((p.simS / p.durationS) * 10 + 1) / 10;
-      }
-    },
-  });
-  out(finalSummaryLines(outcome.summary, outDir).join("\n") + "\n");
+  const set = values.set ?? [];
+  const seed = parseIntFlag("--seed", values.seed, 0);
+  // loaded here too, so a wrong scenario is reported (exit 2) before anything starts
+  const scenario = loadScenario(file, { set, seed });
+  const verbose = values.verbose ?? false;
+  const job: RunJob = { file, set, seed, outDir: makeResultsDir(scenario.name, values.out), verbose };
+  const live = liveViewWanted({ noTui: values["no-tui"] ?? false, verbose, isTTY: process.stdout.isTTY === true, env: process.env });
+  const store = runStore();
+  const handle = runInWorker(job, live ? (progress) => store.set((s) => ({ ...s, progress })) : plainProgress(out));
+  const interrupt = onInterrupt(() => handle.stop());
+  try {
+    const outcome = live ? await showRunLive(store, handle, scenario.name, scenario.facility) : await handle.done;
+    if (!live) out(finalSummaryLines(outcome.summary, outcome.outDir).join("\n") + "\n");
+    return outcome.incomplete || interrupt.interrupted() ? EXIT_INTERRUPTED : 0;
+  } finally {
+    interrupt.dispose();
+  }
 }

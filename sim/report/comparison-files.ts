@@ -11,9 +11,9 @@ const csvCell = (v: string | number | null) => {
 /** comparison.csv: one row per scenario; every metric, then every metric's ratio to the first scenario. */
 export function comparisonCsv(compared: readonly ComparedScenario[]): string {
   const keys = METRICS.map((m) => m.key);
-  const header = ["scenario", "file", "seed", "state", "results_dir", ...keys, ...keys.map((k) => `ratio_${k}`)];
+  const header = ["scenario", "label", "file", "seed", "state", "results_dir", ...keys, ...keys.map((k) => `ratio_${k}`)];
   const rows = compared.map((c) =>
-    [c.scenario, c.file, c.seed, c.state, c.results_dir, ...keys.map((k) => c.metrics[k]), ...keys.map((k) => c.ratio_to_first[k])].map(csvCell).join(","),
+    [c.scenario, c.label, c.file, c.seed, c.state, c.results_dir, ...keys.map((k) => c.metrics[k]), ...keys.map((k) => c.ratio_to_first[k])].map(csvCell).join(","),
   );
   return [header.join(","), ...rows].join("\n") + "\n";
 }
@@ -23,13 +23,13 @@ export function comparisonMd(compared: readonly ComparedScenario[]): string {
   const t = comparisonTable(compared);
   const row = (cells: string[]) => `| ${cells.join(" | ")} |`;
   return [
-    `# inferwatt compare: ${compared.map((c) => c.scenario).join(" vs ")}`,
+    `# inferwatt compare: ${compared.map((c) => c.label).join(" vs ")}`,
     "",
     row(t.header.map((h, i) => (i === 0 ? "metric" : h))),
     row(t.header.map((_, i) => (i === 0 ? "---" : "---:"))),
     ...t.rows.map(row),
     "",
-    ...compared.map((c) => `- ${c.scenario}: ${c.file ?? "(no file)"}, seed ${c.seed}, ${c.state}, results in ${c.results_dir}`),
+    ...compared.map((c) => `- ${c.label}: ${c.file ?? "(no file)"}, seed ${c.seed}, ${c.state}, results in ${c.results_dir}`),
     "",
   ].join("\n");
 }

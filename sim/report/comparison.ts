@@ -1,5 +1,6 @@
 import { COMPONENTS } from "./chart-components.ts";
 import type { RunData } from "./run-data.ts";
+import { uniqueNames } from "./unique-names.ts";
 import type { Summary } from "./summary.ts";
 
 const DAY_S = 86_400;
@@ -33,6 +34,8 @@ export const METRICS: readonly Metric[] = [
 /** One scenario of a comparison: its figures and each one's ratio to the first scenario's. */
 export interface ComparedScenario {
   readonly scenario: string;
+  /** The scenario's name, made unique among those compared: a table column's title. */
+  readonly label: string;
   readonly file: string | null;
   readonly seed: number;
   readonly results_dir: string;
@@ -44,9 +47,11 @@ export interface ComparedScenario {
 const finite = (v: number | null | undefined): number | null => (v === null || v === undefined || !Number.isFinite(v) ? null : v);
 
 export function compareRuns(runs: readonly RunData[]): ComparedScenario[] {
+  const labels = uniqueNames(runs.map((r) => r.summary.scenario));
   const values = runs.map((r) => Object.fromEntries(METRICS.map((m) => [m.key, finite(m.get(r.summary))])));
   return runs.map((r, i) => ({
     scenario: r.summary.scenario,
+    label: labels[i],
     file: r.manifest.scenario_file,
     seed: r.summary.seed,
     results_dir: r.dir,
@@ -62,13 +67,16 @@ export function compareRuns(runs: readonly RunData[]): ComparedScenario[] {
 }
 
 const cell = (v: number | null, digits: number) => (v === null ? "-" : v.toFixed(digits));
-const ratioCell = (v: number | null) => (v === null ? "-" : `${v.toFixed(2)}x`);
+const ratioCell = (v: number | null) => (v === null ? "-" : `${v.toFixed(v >= 100 ? 0 : v >= 10 ? 1 : 2)}x`);
 
-/** The side-by-side table as text cells: a metric per row; per scenario a column, and after the first, its ratio to the first. */
+/**
+ * The side-by-side table as text cells: a metric per row (but those that are 0 for every scenario);
+ * per scenario a column, and after the first, its ratio to the first.
+ */
 export function comparisonTable(compared: readonly ComparedScenario[]): { header: string[]; rows: string[][] } {
-  const first = compared[0]?.scenario ?? "";
-  const header = ["", ...compared.flatMap((c, i) => (i === 0 ? [c.scenario] : [c.scenario, `/ ${first}`]))];
-  const rows = METRICS.map((m) => [
+  const first = compared[0]?.label ?? "";
+  const header = ["", ...compared.flatMap((c, i) => (i === 0 ? [c.label] : [c.label, `/ ${first}`]))];
+  const rows = METRICS.filter((m) => compared.some((c) => c.metrics[m.key] !== 0 && c.metrics[m.key] !== null)).map((m) => [
     m.label,
     ...compared.flatMap((c, i) => (i === 0 ? [cell(c.metrics[m.key], m.digits)] : [cell(c.metrics[m.key], m.digits), ratioCell(c.ratio_to_first[m.key])])),
   ]);

@@ -1,0 +1,86 @@
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import { writeComparisonFiles } from "../report/comparison-files.ts";
+import { compareRuns, comparisonTable, formatTable } from "../report/comparison.ts";
+import { writeReportHtml } from "../report/report-html.ts";
+import { makeResultsDir } from "../report/results-dir.ts";
+import { readRunData } from "../report/run-data.ts";
+import { uniqueNames } from "../report/unique-names.ts";
+import { runPool } from "../run/run-pool.ts";
+import type { RunJob } from "../run/run-job.ts";
+import { loadScenario } from "../scenario/load.ts";
+import { compareStarting, updateRow } from "../tui/compare-state.ts";
+import { createStore } from "../tui/store.ts";
+import { showCompareLive } from "./compare-live.tsx";
+import { EXIT_INTERRUPTED, onInterrupt } from "./interrupt.ts";
+import { liveViewWanted } from "./live-view-wanted.ts";
+import { plainProgress } from "./plain-progress.ts";
+import { parseIntFlag, UsageError } from "./usage-error.ts";
+
+export const COMPARE_USAGE = `inferwatt compare <a.yaml> <b.yaml> ... [--out DIR] [--seed N] [--set key.path=value ...] [--no-tui] [--verbose]
+
+  Runs the scenarios side by side in worker threads (as many at once as the machine has cores), then
+  prints a table of each one's figures and its ratio to the first. Writes results/compare-<UTC time>/
+  (or --out DIR, which must be new or empty): a results folder per scenario, comparison.csv,
+  comparison.json, comparison.md and report.html (charts, no network needed).
+  --seed N      replaces every scenario's seed
+  --set k=v     overrides one key in every scenario (repeatable), e.g. --set duration=2h
+  --no-tui      plain progress lines instead of the live view (also without a TTY, or with CI set)
+  --verbose     also print the runs' logs (NDJSON) on stderr; implies --no-tui`;
+
+export async function compareCommand(argv: string[], out: (s: string) => void): Promise<number> {
+  const { values, positionals: files } = parseArgs({
+    args: argv,
+    options: {
+      out: { type: "string" },
+      seed: { type: "string" },
+      set: { type: "string", multiple: true },
+      "no-tui": { type: "boolean" },
+      verbose: { type: "boolean" },
+    },
+    allowPositionals: true,
+    strict: true,
+  });
+  if (files.length < 2) throw new UsageError(`expected two or more scenario files, got ${files.length}; usage: ${COMPARE_USAGE.split("\n")[0]}`);
+  const set = values.set ?? [];
+  const seed = parseIntFlag("--seed", values.seed, 0);
+  const verbose = values.verbose ?? false;
+  // every scenario is checked before any starts
+  const scenarios = files.map((file) => loadScenario(file, { set, seed }));
+  const dir = makeResultsDir("compare", values.out);
+  const jobs: RunJob[] = uniqueNames(scenarios.map((s) => s.name)).map((name, i) => {
+    const outDir = join(dir, name);
+    mkdirSync(outDir);
+    return { file: files[i], set, seed, outDir, verbose };
+  });
+  const live = liveViewWanted({ noTui: values["no-tui"] ?? false, verbose, isTTY: process.stdout.isTTY === true, env: process.env });
+  const store = createStore(compareStarting(scenarios.map((s) => s.name)));
+  const plain = jobs.map((_, i) => plainProgress(out, 0.25, `${scenarios[i].name}: `));
+  const pool = runPool(jobs, {
+    onStart: (i) => store.set((s) => updateRow(s, i, { status: "running" })),
+    onProgress: (i, progress) => (live ? store.set((s) => updateRow(s, i, { progress })) : plain[i](progress)),
+    onDone: (i, outcome) => store.set((s) => updateRow(s, i, { status: "done", outcome })),
+  });
+  const interrupt = onInterrupt(() => pool.stop());
+  try {
+    const view = live ? showCompareLive(store) : null;
+    const outcomes = await pool.done;
+    const runs = outcomes.flatMap((o) => (o ? [readRunData(o.outDir)] : []));
+    const compared = compareRuns(runs);
+    const createdAt = new Date();
+    writeComparisonFiles(dir, compared, createdAt);
+    writeReportHtml(dir, runs, createdAt);
+    const table = comparisonTable(compared);
+    if (view) {
+      store.set((s) => ({ rows: s.rows.map((r) => (r.status === "queued" ? { ...r, status: "skipped" } : r)), final: { table, dir } }));
+      await view;
+    } else {
+      out("\n" + formatTable(table).join("\n") + "\n\n");
+      out(`results  ${dir}\nreport   ${join(dir, "report.html")}\n`);
+    }
+    return interrupt.interrupted() || outcomes.some((o) => !o || o.incomplete) ? EXIT_INTERRUPTED : 0;
+  } finally {
+    interrupt.dispose();
+  }
+}

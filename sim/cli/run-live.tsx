@@ -1,0 +1,25 @@
+import { render } from "ink";
+import type { RunHandle } from "../run/run-in-worker.ts";
+import type { RunOutcome } from "../run/execute.ts";
+import { RunApp } from "../tui/RunApp.tsx";
+import type { FacilityFactors } from "../tui/RunView.tsx";
+import { RUN_STARTING, type RunState } from "../tui/run-state.ts";
+import { createStore, type Store } from "../tui/store.ts";
+
+/** The store the worker's progress goes into, to be shown by showRunLive. */
+export const runStore = (): Store<RunState> => createStore<RunState>(RUN_STARTING);
+
+/** Shows the live view of a run until it ends; the final summary stays on screen. */
+export async function showRunLive(store: Store<RunState>, handle: RunHandle, name: string, facility: FacilityFactors): Promise<RunOutcome> {
+  // Ctrl+C reaches the command as SIGINT (the view reads no keys), which stops the run gracefully
+  const app = render(<RunApp store={store} name={name} facility={facility} />, { exitOnCtrlC: false });
+  try {
+    const outcome = await handle.done;
+    store.set((s) => ({ ...s, outcome }));
+    await app.waitUntilExit();
+    return outcome;
+  } catch (e) {
+    app.unmount();
+    throw e;
+  }
+}

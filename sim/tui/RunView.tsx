@@ -1,0 +1,105 @@
+import { Box, Text } from "ink";
+import type { ReactNode } from "react";
+import type { PoolProgress, SimProgress } from "../engine/result.ts";
+import { clock, si, wallTime } from "../cli/format.ts";
+import { ProgressBar } from "./ProgressBar.tsx";
+import { Sparkline } from "./Sparkline.tsx";
+
+export interface FacilityFactors {
+  readonly pue: number;
+  readonly orchestrationOverhead: number;
+}
+
+const mw = (w: number) => (w / 1e6).toFixed(w >= 1e8 ? 0 : w >= 1e7 ? 1 : 2);
+const fixed = (v: number, digits: number) => (Number.isFinite(v) ? v.toFixed(digits) : "-");
+
+function Row({ label, children }: { label: string; children: ReactNode }) {
+  return (
+    <Box>
+      <Box width={12} flexShrink={0}>
+        <Text bold>{label}</Text>
+      </Box>
+      <Text>{children}</Text>
+    </Box>
+  );
+}
+
+function PoolRow({ pool, width }: { pool: PoolProgress; width: number }) {
+  const occupancy = pool.nodesOn > 0 ? pool.activeQueries / pool.nodesOn / pool.maxBatch : 0;
+  const extra = [pool.nodesParked ? `${pool.nodesParked} parked` : "", pool.nodesWaking ? `${pool.nodesWaking} waking` : ""].filter(Boolean).join(", ");
+  return (
+    <Text>
+      {pool.name.padEnd(width)}  {`${pool.nodesOn}/${pool.nodes} on`.padStart(13)}  <ProgressBar fraction={occupancy} width={12} percent={false} color="cyan" />
+      {` ${fixed(100 * occupancy, 0).padStart(3)}% of max batch (${pool.maxBatch})  ${si(pool.queuedQueries)} queued${extra ? `  ${extra}` : ""}`}
+    </Text>
+  );
+}
+
+/** The live view of one run: everything a SimProgress snapshot says, laid out in rows. */
+export function RunView({ progress: p, facility }: { progress: SimProgress; facility: FacilityFactors }) {
+  const span = p.durationS - p.warmupS;
+  const fraction = p.durationS > 0 ? p.simS / p.durationS : 1;
+  const etaS = fraction > 0 ? (p.wallS * (1 - fraction)) / fraction : NaN;
+  const c = p.powerByComponentW;
+  const orchestrationW = p.powerW * facility.orchestrationOverhead;
+  const coolingW = p.facilityPowerW - p.powerW - orchestrationW;
+  const parts = [
+    ["GPU busy", c.gpuBusy],
+    ["GPU idle", c.gpuIdle],
+    ["host", c.host],
+    ["network", c.interconnect],
+    ...(c.parked ? [["parked", c.parked] as const] : []),
+    ["orchestration", orchestrationW],
+    ["cooling+power", coolingW],
+  ] as const;
+  const series = p.facilityMwSeries;
+  const poolWidth = Math.max(...p.pools.map((x) => x.name.length));
+  return (
+    <Box flexDirection="column">
+      <Text>
+        <Text bold color="cyan">inferwatt</Text> <Text bold>{p.scenario}</Text>
+        {p.warmupS > 0 && p.simS < p.warmupS ? <Text color="yellow"> (warming up)</Text> : ""}
+      </Text>
+      <Text>
+        <ProgressBar fraction={fraction} width={40} />
+        {`  simulated ${clock(p.simS)} of ${clock(p.durationS)}   wall ${wallTime(p.wallS)}   ETA ${wallTime(etaS)}`}
+      </Text>
+      <Row label="queries">
+        {`${si(p.arrived)} arrived, ${si(p.completed)} completed, ${si(p.inFlight)} in flight   speed ${si(p.wallS > 0 ? p.arrived / p.wallS : NaN)} queries/s, ${si(p.wallS > 0 ? p.events / p.wallS : NaN)} events/s`}
+      </Row>
+      <Row label="power">
+        <Text color="yellow">{`${mw(p.facilityPowerW)} MW`}</Text>
+        {" facility, of which (MW)"}
+      </Row>
+      <Row label="">{parts.map(([name, w]) => `${name} ${mw(w)}`).join(" · ")}</Row>
+      <Row label="energy">
+        {`${fixed(p.facilityEnergyWh / 1e6, 2)} MWh so far`}
+        {span > 0 ? "   projected " : ""}
+        <Text color="yellow">{`${fixed(p.projectedGwhPerDay, 3)} GWh/day`}</Text>
+      </Row>
+      <Row label="per query">
+        {`${fixed(p.whPerQueryP50, 3)} Wh median, ${fixed(p.whPerQueryMean, 3)} Wh mean   latency p50 ${fixed(p.e2eP50S, 1)} s, p99 ${fixed(p.e2eP99S, 1)} s`}
+      </Row>
+      <Box>
+        <Box width={12} flexShrink={0}>
+          <Text bold>pools</Text>
+        </Box>
+        <Box flexDirection="column">
+          {p.pools.map((pool) => (
+            <PoolRow key={pool.name} pool={pool} width={poolWidth} />
+          ))}
+        </Box>
+      </Box>
+      <Row label="facility MW">
+        {series.length > 0 ? (
+          <>
+            <Sparkline values={series} width={48} />
+            {`  up to ${mw(1e6 * Math.max(...series))} MW, ${series.length} intervals of simulated time`}
+          </>
+        ) : (
+          "(after the first time-series interval)"
+        )}
+      </Row>
+    </Box>
+  );
+}

@@ -1,0 +1,10 @@
+import type { SimProgress } from "../engine/result.ts";
+import type { RunOutcome } from "../run/execute.ts";
+
+/** What the live view of one run shows: the latest snapshot, then the outcome. */
+export interface RunState {
+  readonly progress: SimProgress | null;
+  readonly outcome: RunOutcome | null;
+}
+
+export const RUN_STARTING: RunState = { progress: null, outcome: null };
