@@ -50,3 +50,19 @@ export function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
   }
   return node;
 }
+
+/**
+ * A trace (workload.trace) that cannot be replayed: names the trace file and, for a bad row, its
+ * line (and the column where reading it failed). A ScenarioError, so the command exits with code 2.
+ */
+export class TraceError extends ScenarioError {
+  constructor(
+    file: string,
+    message: string,
+    readonly line?: number,
+    readonly column?: number,
+  ) {
+    super(file, [{ path: "", message, line, column }]);
+    this.name = "TraceError";
+  }
+}

@@ -19,7 +19,8 @@ export function problemsFromIssues(issues: readonly Issue[], raw: unknown, base:
         return branch ? problemsFromIssues(branch, raw, path) : [problem(issue.message + misspeltKeyHint(issue.errors, got))];
       }
       case "invalid_type":
-        return [problem(TYPE_NAMES[issue.expected] ?? issue.expected)];
+        // a key that must be absent (z.never) carries its reason as the message
+        return [problem(issue.expected === "never" ? issue.message : (TYPE_NAMES[issue.expected] ?? issue.expected))];
       case "too_small":
         return [problem(bound(issue.origin, issue.inclusive ? ">=" : ">", Number(issue.minimum), issue.exact))];
       case "too_big":

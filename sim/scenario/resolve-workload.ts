@@ -1,15 +1,23 @@
 import { gotExpected, type Problem } from "./errors.ts";
-import type { RawScenario } from "./schema.ts";
+import { resolveTraceWorkload } from "./resolve-trace.ts";
+import type { RawGeneratedWorkload, RawScenario } from "./schema.ts";
 import type { Diurnal, Scenario } from "./types.ts";
 
 const SHARE_TOLERANCE = 1e-6;
 
-/** The workload with class names checked, class shares summing to 1 and the diurnal shape normalised. */
-export function resolveWorkload(raw: RawScenario["workload"], problems: Problem[]): Scenario["workload"] {
+/**
+ * The workload with class names checked: generated (class shares summing to 1, the diurnal shape
+ * normalised) or replayed from a trace (its file relative to `dir`).
+ */
+export function resolveWorkload(raw: RawScenario["workload"], dir: string, problems: Problem[]): Scenario["workload"] {
   const names = raw.classes.map((c) => c.name);
   names.forEach((name, i) => {
     if (names.indexOf(name) < i) problems.push({ path: `workload.classes.${i}.name`, message: gotExpected(name, "a name no other class has") });
   });
+  return "trace" in raw ? resolveTraceWorkload(raw, dir, problems) : resolveGenerated(raw, problems);
+}
+
+function resolveGenerated(raw: RawGeneratedWorkload, problems: Problem[]): Scenario["workload"] {
   const sum = raw.classes.reduce((s, c) => s + c.share, 0);
   if (Math.abs(sum - 1) > SHARE_TOLERANCE) {
     const terms = raw.classes.map((c) => c.share).join(" + ");
@@ -22,7 +30,7 @@ export function resolveWorkload(raw: RawScenario["workload"], problems: Problem[
   };
 }
 
-function diurnal(raw: RawScenario["workload"]["diurnal"]): Diurnal {
+function diurnal(raw: RawGeneratedWorkload["diurnal"]): Diurnal {
   if (raw === "none") return { kind: "none" };
   if ("hourly" in raw) {
     const mean = raw.hourly.reduce((s, x) => s + x, 0) / raw.hourly.length;

@@ -57,9 +57,42 @@ export interface Scenario {
     readonly queriesPerDay: number;
     readonly diurnal: Diurnal;
     readonly classes: readonly QueryClass[];
+    /**
+     * Present: arrivals replay this trace instead of being generated. queriesPerDay is then the
+     * replay's mean rate, diurnal is none, and each class's share and lengths summarise the trace
+     * rows it matches (for sizing); every query's lengths come from its own row.
+     */
+    readonly trace?: TraceReplay;
   };
   readonly pools: readonly Pool[];
   readonly facility: { readonly pue: number; readonly orchestrationOverhead: number };
   readonly efficiency: { readonly model: number; readonly serving: number };
   readonly replications: number;
+}
+
+/** Token counts a trace row must have to belong to a class (inclusive; absent: unbounded). */
+export interface LengthMatch {
+  readonly minInputTokens?: number;
+  readonly maxInputTokens?: number;
+  readonly minOutputTokens?: number;
+  readonly maxOutputTokens?: number;
+}
+
+/** workload.trace resolved: an Azure LLM inference trace CSV replayed as the arrivals. */
+export interface TraceReplay {
+  /** Absolute path of the CSV (`TIMESTAMP,ContextTokens,GeneratedTokens`). */
+  readonly file: string;
+  readonly format: "azure-llm";
+  /** Multiplies the trace's inter-arrival times: 0.1 replays it ten times denser. */
+  readonly timeScale: number;
+  /** Repetitions back to back, each starting periodS after the one before. */
+  readonly loop: number;
+  /** Trace seconds skipped after the first row's timestamp; simulated time 0 is this point of the trace. */
+  readonly startAtS: number;
+  /** Per class, in order: what its rows look like (null: any row). The first class that matches a row takes it. */
+  readonly match: readonly (LengthMatch | null)[];
+  /** Measured when the scenario was loaded: rows replayed per repetition. */
+  readonly rows: number;
+  /** Simulated seconds between the starts of two repetitions: (span after start_at + mean gap) x timeScale. */
+  readonly periodS: number;
 }
