@@ -7,7 +7,7 @@ import type { ArrivalStream } from "../arrivals/stream.ts";
 import { Fifo } from "../fleet/fifo.ts";
 import { LoadIndex } from "../fleet/load-index.ts";
 import { poolTables, type PoolTables } from "../fleet/pool-tables.ts";
-import { QuerySlots } from "../fleet/query-slots.ts";
+import { ARRIVAL_S, ATTR_START_J, CLASS_INDEX, INPUT_TOKENS, QuerySlots, START_S, STRIDE, WORK_NODE_S } from "../fleet/query-slots.ts";
 import { poolDemand } from "../fleet/sizing.ts";
 import { TagHeaps } from "../fleet/tag-heaps.ts";
 import { LogHistogram } from "../metrics/log-histogram.ts";
@@ -235,7 +235,7 @@ export class Simulation {
     let clockS = 0;
     while (ev.length > 0) {
       const slot = ev.peek();
-      const t = ev.timeOf(slot);
+      const t = ev.peekTime();
       if (t > endS) break;
       clockS = t;
       this.eventCount++;
@@ -284,12 +284,14 @@ export class Simulation {
     const p = this.pools[pi];
     const q = this.q;
     const id = q.take();
-    q.arrivalS[id] = t;
-    q.classIndex[id] = ci;
-    q.inputTokens[id] = inTok;
+    const row = id * STRIDE;
+    const qd = q.data;
+    qd[row + ARRIVAL_S] = t;
+    qd[row + CLASS_INDEX] = ci;
+    qd[row + INPUT_TOKENS] = inTok;
     const table = this.workTables[ci * this.pools.length + pi];
     const work = table !== null && outTok < WORK_TABLE_SIZE ? table[outTok] : workNodeS(p, inTok, outTok);
-    q.workNodeS[id] = work;
+    qd[row + WORK_NODE_S] = work;
     p.arrivedWorkNodeS += work;
     if (t >= this.warmupS) {
       this.arrived++;
@@ -343,25 +345,30 @@ export class Simulation {
   }
 
   private admit(id: number, node: number, t: number): void {
-    this.q.startS[id] = t;
-    this.q.attrStartJ[id] = this.attrJ[node];
-    this.tags.push(node, this.virtualS[node] + this.q.workNodeS[id], id);
+    const qd = this.q.data;
+    const row = id * STRIDE;
+    qd[row + START_S] = t;
+    qd[row + ATTR_START_J] = this.attrJ[node];
+    this.tags.push(node, this.virtualS[node] + qd[row + WORK_NODE_S], id);
   }
 
   private complete(id: number, node: number, t: number): void {
     const q = this.q;
-    const chargedJ = this.attrJ[node] - q.attrStartJ[id];
+    const qd = q.data;
+    const row = id * STRIDE;
+    const attrStartJ = qd[row + ATTR_START_J];
+    const chargedJ = this.attrJ[node] - attrStartJ;
     if (this.warmedUp) {
       const warm = this.attrAtWarmupJ[node];
-      this.attributedJ += q.attrStartJ[id] >= warm ? chargedJ : this.attrJ[node] - warm;
+      this.attributedJ += attrStartJ >= warm ? chargedJ : this.attrJ[node] - warm;
     }
-    const arrivalS = q.arrivalS[id];
+    const arrivalS = qd[row + ARRIVAL_S];
     if (arrivalS >= this.warmupS) {
-      const ci = q.classIndex[id];
-      const waitS = q.startS[id] - arrivalS;
+      const ci = qd[row + CLASS_INDEX] | 0;
+      const waitS = qd[row + START_S] - arrivalS;
       this.energyWh[ci].record(chargedJ * this.facilityPerJ);
       this.waitS[ci].record(waitS);
-      this.ttftS[ci].record(waitS + q.inputTokens[id] / this.pools[this.nodePool[node]].prefillTokensPerS);
+      this.ttftS[ci].record(waitS + qd[row + INPUT_TOKENS] / this.pools[this.nodePool[node]].prefillTokensPerS);
       this.e2eS[ci].record(t - arrivalS);
       this.classCompleted[ci]++;
       this.completed++;
@@ -659,15 +666,14 @@ export class Simulation {
     let inFlight = 0;
     for (let node = 0; node < this.nodes; node++) {
       this.advanceNode(node, stopS);
-      const ids = this.tags.ids[node];
       for (let k = 0; k < this.tags.size[node]; k++) {
-        const id = ids[k];
-        if (this.warmedUp) this.attributedJ += this.attrJ[node] - Math.max(this.q.attrStartJ[id], this.attrAtWarmupJ[node]);
-        if (this.q.arrivalS[id] >= this.scenario.warmupS) inFlight++;
+        const row = this.tags.idAt(node, k) * STRIDE;
+        if (this.warmedUp) this.attributedJ += this.attrJ[node] - Math.max(this.q.data[row + ATTR_START_J], this.attrAtWarmupJ[node]);
+        if (this.q.data[row + ARRIVAL_S] >= this.scenario.warmupS) inFlight++;
       }
     }
     for (const p of this.pools)
-      for (let k = 0; k < p.queue.length; k++) if (this.q.arrivalS[p.queue.at(k)] >= this.scenario.warmupS) inFlight++;
+      for (let k = 0; k < p.queue.length; k++) if (this.q.data[p.queue.at(k) * STRIDE + ARRIVAL_S] >= this.scenario.warmupS) inFlight++;
 
     const pools: PoolTotals[] = this.scenario.pools.map((sp, i) => {
       const r = i * RUNNING_SUMS;

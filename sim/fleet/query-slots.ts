@@ -1,32 +1,36 @@
+/** Fields of a query's row: one cache line per query, since the event loop reaches rows at random. */
+export const ARRIVAL_S = 0;
+export const START_S = 1;
+export const WORK_NODE_S = 2;
+/** The node's attribution clock (joules charged per active query) when the query was admitted. */
+export const ATTR_START_J = 3;
+export const INPUT_TOKENS = 4;
+export const CLASS_INDEX = 5;
+export const STRIDE = 8;
+
 /**
- * Queries in the system (waiting or being served) as rows of typed arrays, recycled through a free
- * list: a query costs no allocation. Capacity doubles when more are in flight than ever before.
+ * Queries in the system (waiting or being served) as rows of one Float64Array (row id * STRIDE +
+ * field), recycled through a free list: a query costs no allocation. Capacity doubles when more are
+ * in flight than ever before. The free list is a stack, so a freed row, still in cache, is reused first.
  */
 export class QuerySlots {
-  arrivalS: Float64Array;
-  startS: Float64Array;
-  workNodeS: Float64Array;
-  /** The node's attribution clock (joules charged per active query) when the query was admitted. */
-  attrStartJ: Float64Array;
-  inputTokens: Int32Array;
-  classIndex: Int32Array;
+  data: Float64Array;
   private free: Int32Array;
   private freeCount: number;
 
   constructor(capacity = 4096) {
-    this.arrivalS = new Float64Array(capacity);
-    this.startS = new Float64Array(capacity);
-    this.workNodeS = new Float64Array(capacity);
-    this.attrStartJ = new Float64Array(capacity);
-    this.inputTokens = new Int32Array(capacity);
-    this.classIndex = new Int32Array(capacity);
+    this.data = new Float64Array(capacity * STRIDE);
     this.free = new Int32Array(capacity);
     for (let i = 0; i < capacity; i++) this.free[i] = capacity - 1 - i;
     this.freeCount = capacity;
   }
 
+  get capacity(): number {
+    return this.free.length;
+  }
+
   get inUse(): number {
-    return this.arrivalS.length - this.freeCount;
+    return this.capacity - this.freeCount;
   }
 
   take(): number {
@@ -39,20 +43,12 @@ export class QuerySlots {
   }
 
   private grow(): void {
-    const old = this.arrivalS.length;
+    const old = this.capacity;
     const cap = old * 2;
-    const widen = <T extends Float64Array | Int32Array>(a: T): T => {
-      const b = new (a.constructor as new (n: number) => T)(cap);
-      b.set(a);
-      return b;
-    };
-    this.arrivalS = widen(this.arrivalS);
-    this.startS = widen(this.startS);
-    this.workNodeS = widen(this.workNodeS);
-    this.attrStartJ = widen(this.attrStartJ);
-    this.inputTokens = widen(this.inputTokens);
-    this.classIndex = widen(this.classIndex);
-    this.free = widen(this.free);
-    for (let i = old; i < cap; i++) this.free[this.freeCount++] = cap - 1 - (i - old);
+    const data = new Float64Array(cap * STRIDE);
+    data.set(this.data);
+    this.data = data;
+    this.free = new Int32Array(cap);
+    for (let i = cap - 1; i >= old; i--) this.free[this.freeCount++] = i;
   }
 }

@@ -1,69 +1,68 @@
 /**
- * Per node, the finish tags (in the node's virtual time) of its active queries, as a min-heap with
- * the query's slot beside each tag. Arrays start small and double when a node's batch outgrows them;
- * no allocation otherwise.
+ * Per node, the finish tags (in the node's virtual time) of its active queries, as a binary min-heap
+ * of (tag, query row) pairs interleaved in one Float64Array per node. Arrays start small and double
+ * when a node's batch outgrows them; no allocation otherwise.
  */
 export class TagHeaps {
-  readonly tags: Float64Array[];
-  readonly ids: Int32Array[];
+  /** heaps[node][2 i] is the i-th tag, heaps[node][2 i + 1] its query's row. */
+  readonly heaps: Float64Array[];
   readonly size: Int32Array;
 
   constructor(nodes: number, initialCapacity: number) {
-    this.tags = Array.from({ length: nodes }, () => new Float64Array(initialCapacity));
-    this.ids = Array.from({ length: nodes }, () => new Int32Array(initialCapacity));
+    this.heaps = Array.from({ length: nodes }, () => new Float64Array(2 * initialCapacity));
     this.size = new Int32Array(nodes);
   }
 
   minTag(node: number): number {
-    return this.tags[node][0];
+    return this.heaps[node][0];
+  }
+
+  /** The query row of the k-th entry (any order), for a final pass over what is in flight. */
+  idAt(node: number, k: number): number {
+    return this.heaps[node][2 * k + 1];
   }
 
   push(node: number, tag: number, id: number): void {
     let n = this.size[node]++;
-    if (n === this.tags[node].length) this.grow(node);
-    const tags = this.tags[node];
-    const ids = this.ids[node];
+    if (2 * n === this.heaps[node].length) this.grow(node);
+    const h = this.heaps[node];
     while (n > 0) {
       const parent = (n - 1) >> 1;
-      if (tags[parent] <= tag) break;
-      tags[n] = tags[parent];
-      ids[n] = ids[parent];
+      const pt = h[2 * parent];
+      if (pt <= tag) break;
+      h[2 * n] = pt;
+      h[2 * n + 1] = h[2 * parent + 1];
       n = parent;
     }
-    tags[n] = tag;
-    ids[n] = id;
+    h[2 * n] = tag;
+    h[2 * n + 1] = id;
   }
 
-  /** Removes the query with the smallest tag and returns its slot. */
+  /** Removes the query with the smallest tag and returns its row. */
   popMin(node: number): number {
-    const tags = this.tags[node];
-    const ids = this.ids[node];
-    const top = ids[0];
+    const h = this.heaps[node];
+    const top = h[1];
     const n = --this.size[node];
-    const tag = tags[n];
-    const id = ids[n];
+    const tag = h[2 * n];
+    const id = h[2 * n + 1];
     let i = 0;
     for (;;) {
       let c = 2 * i + 1;
       if (c >= n) break;
-      if (c + 1 < n && tags[c + 1] < tags[c]) c++;
-      if (tags[c] >= tag) break;
-      tags[i] = tags[c];
-      ids[i] = ids[c];
+      if (c + 1 < n && h[2 * c + 2] < h[2 * c]) c++;
+      if (h[2 * c] >= tag) break;
+      h[2 * i] = h[2 * c];
+      h[2 * i + 1] = h[2 * c + 1];
       i = c;
     }
-    tags[i] = tag;
-    ids[i] = id;
+    h[2 * i] = tag;
+    h[2 * i + 1] = id;
     return top;
   }
 
   private grow(node: number): void {
-    const cap = this.tags[node].length * 2;
-    const tags = new Float64Array(cap);
-    tags.set(this.tags[node]);
-    const ids = new Int32Array(cap);
-    ids.set(this.ids[node]);
-    this.tags[node] = tags;
-    this.ids[node] = ids;
+    const bigger = new Float64Array(this.heaps[node].length * 2);
+    bigger.set(this.heaps[node]);
+    this.heaps[node] = bigger;
   }
 }

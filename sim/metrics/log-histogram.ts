@@ -50,6 +50,8 @@ export class LogHistogram {
   /** The value at quantile q in [0, 1]: the midpoint of the bucket holding it, kept within [min, max]. */
   quantile(q: number): number {
     if (this.count === 0) return NaN;
+    if (q <= 0) return this.min;
+    if (q >= 1) return this.max;
     const rank = Math.min(Math.max(q * this.count, 1), this.count);
     let seen = this.zeros;
     if (seen >= rank) return 0;

@@ -1,0 +1,131 @@
+import { describe, expect, it } from "vitest";
+import { makeRng } from "../models/rng.ts";
+import { EventHeap } from "../sim/engine/event-heap.ts";
+import { Fifo } from "../sim/fleet/fifo.ts";
+import { LoadIndex } from "../sim/fleet/load-index.ts";
+import { QuerySlots } from "../sim/fleet/query-slots.ts";
+import { TagHeaps } from "../sim/fleet/tag-heaps.ts";
+import { LogHistogram } from "../sim/metrics/log-histogram.ts";
+
+describe("event heap", () => {
+  it("pops in (time, sequence) order through random schedules, moves and cancels", () => {
+    const rng = makeRng(1, "heap");
+    const slots = 200;
+    const heap = new EventHeap(slots);
+    // reference: slot -> [time, seq]
+    const ref = new Map<number, [number, number]>();
+    let seq = 0;
+    for (let step = 0; step < 20_000; step++) {
+      const slot = Math.floor(rng() * slots);
+      const r = rng();
+      if (r < 0.6) {
+        const t = Math.floor(rng() * 50); // many ties
+        heap.schedule(slot, t);
+        ref.set(slot, [t, seq++]);
+      } else if (r < 0.8) {
+        heap.cancel(slot);
+        ref.delete(slot);
+      } else if (ref.size > 0) {
+        const expected = [...ref].sort((a, b) => a[1][0] - b[1][0] || a[1][1] - b[1][1])[0];
+        expect(heap.peek()).toBe(expected[0]);
+        expect(heap.peekTime()).toBe(expected[1][0]);
+        heap.cancel(expected[0]);
+        ref.delete(expected[0]);
+      }
+      expect(heap.length).toBe(ref.size);
+    }
+  });
+});
+
+describe("per-node tag heaps", () => {
+  it("pop tags in ascending order, growing past the initial capacity", () => {
+    const rng = makeRng(2, "tags");
+    const h = new TagHeaps(3, 2);
+    const tags = Array.from({ length: 500 }, () => rng() * 100);
+    tags.forEach((t, i) => h.push(1, t, i));
+    const out: number[] = [];
+    for (let i = 0; i < tags.length; i++) out.push(tags[h.popMin(1)]);
+    expect(out).toEqual([...tags].sort((a, b) => a - b));
+    expect(h.size[0]).toBe(0);
+  });
+});
+
+describe("load index", () => {
+  it("always gives a least-loaded node, and -1 only when every node is full", () => {
+    const rng = makeRng(3, "load");
+    const idx = new LoadIndex(10, 8, 4);
+    const load = new Array(8).fill(0);
+    for (let step = 0; step < 5000; step++) {
+      const node = idx.leastLoaded();
+      const min = Math.min(...load);
+      if (min === 4) expect(node).toBe(-1);
+      else expect(load[node - 10]).toBe(min);
+      if (node >= 0 && rng() < 0.55) {
+        load[node - 10]++;
+        idx.moveUp(node);
+      } else {
+        const k = Math.floor(rng() * 8);
+        if (load[k] > 0) {
+          load[k]--;
+          idx.moveDown(10 + k);
+        }
+      }
+    }
+  });
+});
+
+describe("FIFO and query slots", () => {
+  it("FIFO keeps order across growth and wrap-around", () => {
+    const f = new Fifo(4);
+    const out: number[] = [];
+    for (let i = 0; i < 100; i++) {
+      f.push(i);
+      if (i % 3 === 0) out.push(f.shift());
+    }
+    while (f.length > 0) out.push(f.shift());
+    expect(out).toEqual(Array.from({ length: 100 }, (_, i) => i));
+  });
+
+  it("query slots hand out distinct rows and keep their fields when growing", () => {
+    const q = new QuerySlots(2);
+    const ids = Array.from({ length: 50 }, () => q.take());
+    expect(new Set(ids).size).toBe(50);
+    ids.forEach((id) => (q.data[id * 8] = id + 0.5));
+    expect(ids.every((id) => q.data[id * 8] === id + 0.5)).toBe(true);
+    q.release(ids[7]);
+    expect(q.take()).toBe(ids[7]);
+    expect(q.inUse).toBe(50);
+  });
+});
+
+describe("log histogram", () => {
+  it("quantiles within 1 % of the exact ones; exact count, mean, min and max", () => {
+    const rng = makeRng(4, "hist");
+    const xs = Array.from({ length: 100_000 }, () => Math.exp(rng() * 20 - 10));
+    const h = new LogHistogram();
+    xs.forEach((x) => h.record(x));
+    const sorted = [...xs].sort((a, b) => a - b);
+    for (const q of [0.01, 0.05, 0.25, 0.5, 0.75, 0.95, 0.99]) {
+      const exact = sorted[Math.ceil(q * xs.length) - 1];
+      expect(Math.abs(h.quantile(q) / exact - 1)).toBeLessThan(0.01);
+    }
+    expect(h.count).toBe(xs.length);
+    expect(h.mean()).toBeCloseTo(xs.reduce((a, b) => a + b, 0) / xs.length, 10);
+    expect(h.quantile(0)).toBe(sorted[0]);
+    expect(h.quantile(1)).toBe(sorted.at(-1));
+  });
+
+  it("merging two histograms equals recording everything in one", () => {
+    const a = new LogHistogram();
+    const b = new LogHistogram();
+    const all = new LogHistogram();
+    for (let i = 1; i <= 1000; i++) {
+      (i % 2 ? a : b).record(i / 7);
+      all.record(i / 7);
+    }
+    a.merge(b);
+    expect(a.quantile(0.9)).toBe(all.quantile(0.9));
+    expect(a.count).toBe(all.count);
+    expect(a.sum).toBeCloseTo(all.sum, 9);
+  });
+});
