@@ -5,7 +5,7 @@ import { ProgressBar } from "./ProgressBar.tsx";
 
 const fixed = (v: number | null | undefined, digits: number) => (v === null || v === undefined || !Number.isFinite(v) ? "-" : v.toFixed(digits));
 
-/** One scenario of a comparison as it runs: bar, simulated clock, power, projected GWh/day, Wh per query, ETA. */
+/** One scenario of a comparison as it runs: bar, simulated clock, power, projected GWh/day, median Wh per query, ETA. */
 export function CompareRow({ row, nameWidth }: { row: CompareRowState; nameWidth: number }) {
   const name = row.name.padEnd(nameWidth);
   const p = row.progress;
@@ -17,7 +17,7 @@ export function CompareRow({ row, nameWidth }: { row: CompareRowState; nameWidth
     );
   }
   // a finished run's own end: the duration, or where Ctrl+C stopped it
-  const simS = row.outcome ? Math.min(p.warmupS + row.outcome.summary.simulated_s, p.durationS) : p.simS;
+  const simS = !row.outcome ? p.simS : row.outcome.incomplete ? Math.min(p.warmupS + row.outcome.summary.simulated_s, p.durationS) : p.durationS;
   const fraction = p.durationS > 0 ? simS / p.durationS : 1;
   const etaS = fraction > 0 ? (p.wallS * (1 - fraction)) / fraction : NaN;
   const summary = row.outcome?.summary;
@@ -30,10 +30,10 @@ export function CompareRow({ row, nameWidth }: { row: CompareRowState; nameWidth
     : `ETA ${wallTime(etaS)}`;
   return (
     <Text>
-      {name} <ProgressBar fraction={fraction} width={24} color={row.outcome ? "cyan" : "green"} />
-      {`  ${clock(simS)} of ${clock(p.durationS)}  ${fixed(p.facilityPowerW / 1e6, 1).padStart(6)} MW  `}
+      {name} <ProgressBar fraction={fraction} width={16} color={row.outcome ? "cyan" : "green"} />
+      {`  ${clock(simS)}/${clock(p.durationS)}  ${fixed(p.facilityPowerW / 1e6, 1).padStart(6)} MW  `}
       <Text color="yellow">{`${fixed(gwh, 3)} GWh/day`}</Text>
-      {`  ${fixed(wh, 3)} Wh/query median  ${tail}`}
+      {`  ${fixed(wh, 3)} Wh/query  ${tail}`}
     </Text>
   );
 }

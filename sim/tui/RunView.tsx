@@ -43,14 +43,12 @@ export function RunView({ progress: p, facility }: { progress: SimProgress; faci
   const c = p.powerByComponentW;
   const orchestrationW = p.powerW * facility.orchestrationOverhead;
   const coolingW = p.facilityPowerW - p.powerW - orchestrationW;
-  const parts = [
+  const nodeParts = [
     ["GPU busy", c.gpuBusy],
     ["GPU idle", c.gpuIdle],
     ["host", c.host],
     ["network", c.interconnect],
     ...(c.parked ? [["parked", c.parked] as const] : []),
-    ["orchestration", orchestrationW],
-    ["cooling+power", coolingW],
   ] as const;
   const series = p.facilityMwSeries;
   const poolWidth = Math.max(...p.pools.map((x) => x.name.length));
@@ -61,17 +59,17 @@ export function RunView({ progress: p, facility }: { progress: SimProgress; faci
         {p.warmupS > 0 && p.simS < p.warmupS ? <Text color="yellow"> (warming up)</Text> : ""}
       </Text>
       <Text>
-        <ProgressBar fraction={fraction} width={40} />
+        <ProgressBar fraction={fraction} width={32} />
         {`  simulated ${clock(p.simS)} of ${clock(p.durationS)}   wall ${wallTime(p.wallS)}   ETA ${wallTime(etaS)}`}
       </Text>
-      <Row label="queries">
-        {`${si(p.arrived)} arrived, ${si(p.completed)} completed, ${si(p.inFlight)} in flight   speed ${si(p.wallS > 0 ? p.arrived / p.wallS : NaN)} queries/s, ${si(p.wallS > 0 ? p.events / p.wallS : NaN)} events/s`}
-      </Row>
+      <Row label="queries">{`${si(p.arrived)} arrived, ${si(p.completed)} completed, ${si(p.inFlight)} in flight`}</Row>
+      <Row label="speed">{`${si(p.wallS > 0 ? p.arrived / p.wallS : NaN)} queries/s, ${si(p.wallS > 0 ? p.events / p.wallS : NaN)} events/s`}</Row>
       <Row label="power">
         <Text color="yellow">{`${mw(p.facilityPowerW)} MW`}</Text>
-        {" facility, of which (MW)"}
+        {" facility"}
       </Row>
-      <Row label="">{parts.map(([name, w]) => `${name} ${mw(w)}`).join(" · ")}</Row>
+      <Row label="">{`nodes ${mw(p.powerW)} MW: ${nodeParts.map(([name, w]) => `${name} ${mw(w)}`).join(" · ")}`}</Row>
+      <Row label="">{`+ orchestration ${mw(orchestrationW)} + cooling and power ${mw(coolingW)} (PUE ${facility.pue})`}</Row>
       <Row label="energy">
         {`${fixed(p.facilityEnergyWh / 1e6, 2)} MWh so far`}
         {span > 0 ? "   projected " : ""}

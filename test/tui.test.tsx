@@ -1,0 +1,121 @@
+import { render } from "ink-testing-library";
+import { describe, expect, it } from "vitest";
+import { liveViewWanted } from "../sim/cli/live-view-wanted.ts";
+import { compareRuns, comparisonTable } from "../sim/report/comparison.ts";
+import { CompareRow } from "../sim/tui/CompareRow.tsx";
+import { CompareTable } from "../sim/tui/CompareTable.tsx";
+import { FinalSummary } from "../sim/tui/FinalSummary.tsx";
+import { ProgressBar } from "../sim/tui/ProgressBar.tsx";
+import { RunApp } from "../sim/tui/RunApp.tsx";
+import { RunView } from "../sim/tui/RunView.tsx";
+import { RUN_STARTING, type RunState } from "../sim/tui/run-state.ts";
+import { createStore } from "../sim/tui/store.ts";
+import { barParts, sparkline } from "../sim/tui/text-bars.ts";
+import { PROGRESS, runData, tinySummary } from "./tui-fixtures.ts";
+
+const FACILITY = { pue: 1.2, orchestrationOverhead: 0.1 };
+const tick = () => new Promise((r) => setTimeout(r, 20));
+
+describe("bars and sparklines", () => {
+  it("a bar fills whole cells, then eighths of one", () => {
+    expect(barParts(0.5, 10)).toEqual({ filled: "█████", empty: "░░░░░" });
+    expect(barParts(0.0625, 2)).toEqual({ filled: "▏", empty: "░" });
+    expect(barParts(2, 4)).toEqual({ filled: "████", empty: "" });
+    expect(barParts(NaN, 3)).toEqual({ filled: "", empty: "░░░" });
+  });
+
+  it("a sparkline scales to its largest value and averages down to its width", () => {
+    expect(sparkline([0, 4, 8], 10)).toBe("▁▄█");
+    expect(sparkline([1, 1, 8, 8], 2)).toBe("▁█");
+    expect(sparkline([], 5)).toBe("");
+  });
+});
+
+describe("live view components", () => {
+  it("ProgressBar: the bar and the percentage", () => {
+    const { lastFrame } = render(<ProgressBar fraction={0.5} width={10} />);
+    expect(lastFrame()).toBe("█████░░░░░  50%");
+  });
+
+  it("RunView: clock, ETA, queries, speed, power split, energy, pools, latency and the power sparkline", () => {
+    const frame = render(<RunView progress={PROGRESS} facility={FACILITY} />).lastFrame() ?? "";
+    expect(frame).toContain("baseline");
+    expect(frame).toContain(" 50%  simulated 12:00 of 24:00   wall 1 min 0 s   ETA 1 min 0 s");
+    expect(frame).toContain("42.00M arrived, 41.99M completed, 10.0k in flight");
+    expect(frame).toContain("700.0k queries/s, 1.40M events/s");
+    // 20 MW of nodes x 1.1 x 1.2 = 26.4 MW: 2 MW orchestration, 4.4 MW cooling and power
+    expect(frame).toContain("26.4 MW facility");
+    expect(frame).toContain("nodes 20.0 MW: GPU busy 12.0 · GPU idle 1.00 · host 6.00 · network 1.00");
+    expect(frame).toContain("+ orchestration 2.00 + cooling and power 4.40 (PUE 1.2)");
+    // the view fits a 100-column terminal (ink-testing-library's width) without wrapping
+    expect(frame.split("\n").length).toBe(12);
+    expect(frame).toContain("300.00 MWh so far   projected 0.600 GWh/day");
+    expect(frame).toContain("0.660 Wh median, 1.130 Wh mean   latency p50 14.3 s, p99 125.5 s");
+    expect(frame).toMatch(/deepseek-r1\s+200\/200 on\s+██████░░░░░░\s+50% of max batch \(256\)\s+0 queued/);
+    expect(frame).toMatch(/llama-405b\s+80\/100 on\s+███░░░░░░░░░\s+25% of max batch \(256\)\s+3 queued\s+20 parked/);
+    expect(frame).toContain("▂▄▆█  up to 40.0 MW, 4 intervals");
+  });
+
+  it("FinalSummary: the compact summary and where the results are", () => {
+    const frame = render(<FinalSummary summary={tinySummary()} outDir="results/tiny-1" />).lastFrame() ?? "";
+    expect(frame).toMatch(/^tiny \(seed 7\)/);
+    expect(frame).toMatch(/energy\s+\d+\.\d{3} GWh\/day/);
+    expect(frame).toMatch(/per query\s+median \d+\.\d{3} Wh/);
+    expect(frame).toContain("results     results/tiny-1");
+    expect(frame).toContain("report      results/tiny-1/report.html");
+  });
+
+  it("RunApp: starting, then the live view, then the final summary", async () => {
+    const store = createStore<RunState>(RUN_STARTING);
+    const { lastFrame } = render(<RunApp store={store} name="baseline" facility={FACILITY} />);
+    expect(lastFrame()).toContain("baseline: starting");
+    store.set((s) => ({ ...s, progress: PROGRESS }));
+    await tick();
+    expect(lastFrame()).toContain("simulated 12:00 of 24:00");
+    store.set((s) => ({ ...s, outcome: { summary: tinySummary(), outDir: "results/x", incomplete: false } }));
+    await tick();
+    expect(lastFrame()).toContain("results     results/x");
+    expect(lastFrame()).not.toContain("simulated 12:00 of 24:00");
+  });
+
+  it("CompareRow: queued, running with its ETA, done", () => {
+    const queued = { name: "tts-10", status: "queued", progress: null, outcome: null } as const;
+    expect(render(<CompareRow row={queued} nameWidth={8} />).lastFrame()).toBe("tts-10   queued");
+    const running = { ...queued, status: "running", progress: PROGRESS } as const;
+    const frame = render(<CompareRow row={running} nameWidth={8} />).lastFrame() ?? "";
+    expect(frame).toMatch(/^tts-10   ████████░{8}  50%  12:00\/24:00\s+26\.4 MW  0\.600 GWh\/day  0\.660 Wh\/query  ETA 1 min 0 s$/);
+    const done = { ...running, status: "done", outcome: { summary: tinySummary(), outDir: "x", incomplete: false } } as const;
+    expect(render(<CompareRow row={done} nameWidth={8} />).lastFrame()).toMatch(/^tts-10   █{16} 100%  24:00\/24:00 .* done in \d+ s$/);
+  });
+
+  it("CompareTable: a metric per row, a column per scenario and the ratio to the first", () => {
+    const a = tinySummary(2e5, "a");
+    const b = tinySummary(4e5, "b");
+    const compared = compareRuns([runData(a), runData(b)]);
+    const frame = render(<CompareTable table={comparisonTable(compared)} />).lastFrame() ?? "";
+    const lines = frame.split("\n");
+    expect(lines[0]).toMatch(/^\s+a\s+b\s+\/ a$/);
+    const ratio = b.energy.gwh_per_day / a.energy.gwh_per_day;
+    expect(ratio).toBeGreaterThan(1.05);
+    expect(lines.find((l) => l.startsWith("GWh/day"))).toMatch(
+      new RegExp(`^GWh/day\\s+${a.energy.gwh_per_day.toFixed(3)}\\s+${b.energy.gwh_per_day.toFixed(3)}\\s+${ratio.toFixed(2)}x$`),
+    );
+    expect(compared[0].ratio_to_first.gwh_per_day).toBe(1);
+    for (const label of ["Wh/query median (attributed)", "Wh/query mean (attributed)", "overhead factor", "GPU busy, MWh/day", "host, MWh/day", "nodes", "latency p99 (end to end), s"]) {
+      expect(frame).toContain(label);
+    }
+  });
+});
+
+describe("when the live view appears", () => {
+  const on = { noTui: false, verbose: false, isTTY: true, env: {} };
+  it("on a terminal without CI, --no-tui or --verbose only", () => {
+    expect(liveViewWanted(on)).toBe(true);
+    expect(liveViewWanted({ ...on, isTTY: false })).toBe(false);
+    expect(liveViewWanted({ ...on, noTui: true })).toBe(false);
+    expect(liveViewWanted({ ...on, verbose: true })).toBe(false);
+    expect(liveViewWanted({ ...on, env: { CI: "true" } })).toBe(false);
+    expect(liveViewWanted({ ...on, env: { CI: "1" } })).toBe(false);
+    expect(liveViewWanted({ ...on, env: { CI: "false" } })).toBe(true);
+  });
+});
