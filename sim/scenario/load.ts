@@ -5,6 +5,7 @@ import { problemsFromIssues } from "./issues.ts";
 import { resolveScenario } from "./resolve.ts";
 import { rawScenarioSchema } from "./schema.ts";
 import { applySet } from "./set.ts";
+import { fixUncertainValues } from "./uncertain-values.ts";
 import type { Scenario } from "./types.ts";
 import { parseYamlText } from "./yaml-text.ts";
 
@@ -13,6 +14,11 @@ export interface LoadOptions {
   readonly set?: readonly string[];
   /** Replaces the file's seed (the command's --seed); default the file's, else 42. */
   readonly seed?: number;
+  /**
+   * 0 or absent: every uncertain number at its median. r >= 1: replication r, with uncertain numbers
+   * drawn and the simulation seeded with seed + r.
+   */
+  readonly replication?: number;
 }
 
 /** The scenario in the YAML file at `path`, validated and resolved; a ScenarioError lists what is wrong. */
@@ -32,8 +38,14 @@ export function loadScenario(path: string, opts: LoadOptions = {}): Scenario {
 export function parseScenario(text: string, file: string, opts: LoadOptions = {}): Scenario {
   const yaml = parseYamlText(text, file);
   const raw = opts.set && opts.set.length > 0 ? applySet(yaml, opts.set) : yaml;
-  const parsed = rawScenarioSchema.safeParse(raw);
-  if (!parsed.success) throw new ScenarioError(file, problemsFromIssues(parsed.error.issues, raw));
-  const withSeed = opts.seed === undefined ? parsed.data : { ...parsed.data, seed: opts.seed };
-  return resolveScenario(withSeed, file, dirname(resolve(file)));
+  const fileSeed = (raw as { seed?: unknown } | null)?.seed;
+  const seed = opts.seed ?? (Number.isInteger(fileSeed) ? (fileSeed as number) : 42);
+  const r = opts.replication ?? 0;
+  // any number may be uncertain: fixed (median or draw) before validation, so every bound applies to it
+  const fixed = fixUncertainValues(raw, seed, r);
+  if (fixed.problems.length > 0) throw new ScenarioError(file, fixed.problems);
+  const parsed = rawScenarioSchema.safeParse(fixed.value);
+  if (!parsed.success) throw new ScenarioError(file, problemsFromIssues(parsed.error.issues, fixed.value));
+  const scenario = resolveScenario({ ...parsed.data, seed: seed + r }, file, dirname(resolve(file)));
+  return Object.keys(fixed.drawn).length > 0 ? { ...scenario, uncertain: fixed.drawn, replication: r } : scenario;
 }

@@ -68,6 +68,10 @@ export interface Scenario {
   readonly facility: { readonly pue: number; readonly orchestrationOverhead: number };
   readonly efficiency: { readonly model: number; readonly serving: number };
   readonly replications: number;
+  /** Uncertain numbers and the values this run took, by key path (absent when there are none). */
+  readonly uncertain?: Readonly<Record<string, number>>;
+  /** 0: uncertain numbers at their medians; r >= 1: replication r. */
+  readonly replication?: number;
 }
 
 /** Token counts a trace row must have to belong to a class (inclusive; absent: unbounded). */

@@ -1,0 +1,65 @@
+import { describe, expect, it } from "vitest";
+import { percentileSorted, sortedCopy } from "../models/stats.ts";
+import { scenario } from "./sim-helpers.ts";
+import { parseScenario } from "../sim/scenario/load.ts";
+
+const yaml = `
+name: u
+seed: 3
+duration: 1h
+workload:
+  queries_per_day: 1.0e6
+  classes:
+    - { name: q, share: 1, input_tokens: { lognormal: { p5: 100, p95: 900 } }, output_tokens: { exponential: { median: 300 } } }
+pools:
+  - name: p
+    model: Llama 3.1 70B
+    hardware: { base: h100-sxm-8x, host_busy_w: { lognormal: { p5: 1200, p95: 2000 } } }
+    nodes: 4
+facility:
+  pue: { lognormal: { p5: 1.05, p95: 1.6 } }
+  orchestration_overhead: 0.1
+efficiency: { model: { lognormal: { p5: 1.5, p95: 10 } } }
+`;
+const at = (r: number) => parseScenario(yaml, "u.yaml", { replication: r });
+
+describe("uncertain numbers", () => {
+  it("a single run takes every uncertain number at its median sqrt(p5 p95)", () => {
+    const s = scenario(yaml);
+    expect(s.facility.pue).toBeCloseTo(Math.sqrt(1.05 * 1.6), 12);
+    expect(s.pools[0].hardware.hostBusyW).toBeCloseTo(Math.sqrt(1200 * 2000), 9);
+    expect(s.efficiency.model).toBeCloseTo(Math.sqrt(15), 12);
+    expect(s.uncertain).toEqual({
+      "facility.pue": s.facility.pue,
+      "pools.0.hardware.host_busy_w": s.pools[0].hardware.hostBusyW,
+      "efficiency.model": s.efficiency.model,
+    });
+    // a length distribution is not an uncertain number
+    expect(s.workload.classes[0].inputTokens).toEqual({ lognormal: { p5: 100, p95: 900 } });
+  });
+
+  it("replications draw: deterministic per seed and replication, seeds shifted by r", () => {
+    expect(at(4).facility.pue).toBe(at(4).facility.pue);
+    expect(at(4).facility.pue).not.toBe(at(5).facility.pue);
+    expect(at(4).seed).toBe(3 + 4);
+    expect(parseScenario(yaml, "u.yaml", { replication: 4, seed: 10 }).facility.pue).not.toBe(at(4).facility.pue);
+  });
+
+  it("over 400 replications the draws have the stated P5 and P95 (within 5 %)", () => {
+    const pues = sortedCopy(Array.from({ length: 400 }, (_, i) => at(i + 1).facility.pue));
+    expect(Math.abs(percentileSorted(pues, 5) / 1.05 - 1)).toBeLessThan(0.05);
+    expect(Math.abs(percentileSorted(pues, 50) / Math.sqrt(1.05 * 1.6) - 1)).toBeLessThan(0.05);
+    expect(Math.abs(percentileSorted(pues, 95) / 1.6 - 1)).toBeLessThan(0.05);
+  });
+
+  it("a PUE drawn below 1 is taken as 1", () => {
+    const draws = Array.from({ length: 400 }, (_, i) => at(i + 1).facility.pue);
+    expect(Math.min(...draws)).toBe(1);
+    expect(draws.filter((v) => v === 1).length).toBeLessThan(20);
+  });
+
+  it("a median out of range is reported: a PUE log-normal centred below 1", () => {
+    const low = yaml.replace("pue: { lognormal: { p5: 1.05, p95: 1.6 } }", "pue: { lognormal: { p5: 0.5, p95: 0.9 } }");
+    expect(() => parseScenario(low, "low.yaml")).toThrow(/low\.yaml: facility\.pue: got 0\.67\d*; expected a number >= 1/);
+  });
+});
