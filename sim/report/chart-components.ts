@@ -55,9 +55,12 @@ export function componentsChart(runs: readonly RunData[]): string {
     );
   });
   const labelYs = spreadLabels(PAPER_FLEET_BANDS.map((b) => y((b.lo + b.hi) / 2) + 4));
+  // bands behind the bars, their centre lines over them
   const bands = PAPER_FLEET_BANDS.map(
+    (b) => `<rect x="${f.left}" y="${y(b.hi).toFixed(1)}" width="${f.right - f.left}" height="${Math.max(y(b.lo) - y(b.hi), 1.5).toFixed(1)}" fill="#000" fill-opacity="0.1"/>`,
+  );
+  const bandLines = PAPER_FLEET_BANDS.map(
     (b, i) =>
-      `<rect x="${f.left}" y="${y(b.hi).toFixed(1)}" width="${f.right - f.left}" height="${Math.max(y(b.lo) - y(b.hi), 1.5).toFixed(1)}" fill="#000" fill-opacity="0.12"/>` +
       `<line x1="${f.left}" x2="${f.right + 6}" y1="${y((b.lo + b.hi) / 2).toFixed(1)}" y2="${labelYs[i] - 4}" stroke="#555" stroke-dasharray="3 3"/>` +
       `<text x="${f.right + 8}" y="${labelYs[i].toFixed(1)}" fill="#333">${esc(`${b.label} ${b.lo}-${b.hi}`)}</text>`,
   );
@@ -66,8 +69,9 @@ export function componentsChart(runs: readonly RunData[]): string {
     svgOpen(f, "Energy per query by component (all-in, facility)") +
     yAxis(f, yTicks, y, "Wh per query = GWh/day per 1e9 queries/day") +
     `<line x1="${f.left}" x2="${f.right}" y1="${f.bottom}" y2="${f.bottom}" stroke="#333"/>` +
-    bars.join("") +
     bands.join("") +
+    bars.join("") +
+    bandLines.join("") +
     legend(legendFrame, COMPONENTS.filter((_, k) => stacks.some((st) => st[k] > 0)).reverse()) +
     "</svg>"
   );

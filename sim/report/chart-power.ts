@@ -6,7 +6,8 @@ export function powerChart(runs: readonly RunData[]): string {
   const f = frame(760, 320);
   const endH = Math.max(...runs.flatMap((r) => r.power.map((p) => p.endS / 3600)), 1e-9);
   const maxMw = Math.max(...runs.flatMap((r) => r.power.map((p) => p.facilityMw)), 1e-9);
-  const xTicks = (endH >= 12 ? niceTicks(0, endH, 8).filter((h) => h % 3 === 0) : niceTicks(0, endH, 6)).filter((h) => h <= endH);
+  // hours of a day read best in threes
+  const xTicks = (endH >= 12 && endH <= 48 ? Array.from({ length: Math.floor(endH / 3) + 1 }, (_, k) => 3 * k) : niceTicks(0, endH, 6)).filter((h) => h <= endH);
   const yTicks = niceTicks(0, maxMw, 5);
   const yMax = yTicks[yTicks.length - 1];
   const x = (h: number) => f.left + (h / endH) * (f.right - f.left);

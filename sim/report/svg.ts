@@ -37,11 +37,12 @@ export function niceTicks(lo: number, hi: number, count = 5): number[] {
   return ticks;
 }
 
-/** 1, 2, 5 times powers of ten within [lo, hi], for a log axis. */
+/** 1, 2, 5 times powers of ten within [lo, hi] for a log axis (only powers of ten over more than 3 decades). */
 export function logTicks(lo: number, hi: number): number[] {
   const ticks: number[] = [];
+  const multiples = Math.log10(hi / lo) > 3 ? [1] : [1, 2, 5];
   for (let e = Math.floor(Math.log10(lo)); e <= Math.ceil(Math.log10(hi)); e++) {
-    for (const m of [1, 2, 5]) {
+    for (const m of multiples) {
       const v = Number((m * 10 ** e).toPrecision(6));
       if (v >= lo && v <= hi) ticks.push(v);
     }
