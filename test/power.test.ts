@@ -133,8 +133,8 @@ describe("hardware profiles", () => {
 
   it("names the known profiles when a name is unknown", () => {
     expect(knownHardwareProfiles()).toEqual(expect.arrayContaining(["h100-sxm-8x", "h100-sxm-10x-equiv"]));
-    expect(() => loadHardwareProfile("h200-sxm-8x")).toThrow(RangeError);
-    expect(() => loadHardwareProfile("h200-sxm-8x")).toThrow(/h200-sxm-8x.*h100-sxm-10x-equiv, h100-sxm-8x/);
+    expect(() => loadHardwareProfile("z900-sxm-8x")).toThrow(RangeError);
+    expect(() => loadHardwareProfile("z900-sxm-8x")).toThrow(/z900-sxm-8x.*b200-8x, h100-sxm-10x-equiv, h100-sxm-8x, h200-sxm-8x/);
     expect(() => loadHardwareProfile("../data/h100-sxm-8x")).toThrow(/unknown hardware profile/);
   });
 
