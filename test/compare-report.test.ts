@@ -77,7 +77,8 @@ describe("inferwatt compare", () => {
     expect(r.stderr).toBe("");
     expect(r.status).toBe(0);
     expect(r.stdout).not.toContain(ESC);
-    expect(r.stdout).toMatch(/^\s+one\s+two\s+\/ one$/m);
+    expect(r.stdout).toMatch(/^\s+one\s+two\s+ratio$/m);
+    expect(r.stdout).toContain("ratio: the scenario's figure over one's");
     expect(r.stdout).toMatch(/^GWh\/day\s+[\d.]+\s+[\d.]+\s+[\d.]+x$/m);
     expect(readdirSync(out).sort()).toEqual(["comparison.csv", "comparison.json", "comparison.md", "one", "report.html", "two"]);
     expect(readdirSync(join(out, "one"))).toContain("summary.json");

@@ -24,9 +24,11 @@ describe("bars and sparklines", () => {
     expect(barParts(NaN, 3)).toEqual({ filled: "", empty: "░░░" });
   });
 
-  it("a sparkline scales to its largest value and averages down to its width", () => {
-    expect(sparkline([0, 4, 8], 10)).toBe("▁▄█");
+  it("a sparkline spans its values (at least a tenth of the largest) and averages down to its width", () => {
+    expect(sparkline([0, 3, 7], 10)).toBe("▁▄█");
     expect(sparkline([1, 1, 8, 8], 2)).toBe("▁█");
+    // 99 to 100: within a tenth of the largest, so a small step, not the full height
+    expect(sparkline([99, 100], 2)).toBe("▇█");
     expect(sparkline([], 5)).toBe("");
   });
 });
@@ -53,7 +55,7 @@ describe("live view components", () => {
     expect(frame).toContain("0.660 Wh median, 1.130 Wh mean   latency p50 14.3 s, p99 125.5 s");
     expect(frame).toMatch(/deepseek-r1\s+200\/200 on\s+██████░░░░░░\s+50% of max batch \(256\)\s+0 queued/);
     expect(frame).toMatch(/llama-405b\s+80\/100 on\s+███░░░░░░░░░\s+25% of max batch \(256\)\s+3 queued\s+20 parked/);
-    expect(frame).toContain("▂▄▆█  up to 40.0 MW, 4 intervals");
+    expect(frame).toContain("▁▃▆█  10.0-40.0 MW over 4 intervals");
   });
 
   it("FinalSummary: the compact summary and where the results are", () => {
@@ -83,9 +85,9 @@ describe("live view components", () => {
     expect(render(<CompareRow row={queued} nameWidth={8} />).lastFrame()).toBe("tts-10   queued");
     const running = { ...queued, status: "running", progress: PROGRESS } as const;
     const frame = render(<CompareRow row={running} nameWidth={8} />).lastFrame() ?? "";
-    expect(frame).toMatch(/^tts-10   ████████░{8}  50%  12:00\/24:00\s+26\.4 MW  0\.600 GWh\/day  0\.660 Wh\/query  ETA 1 min 0 s$/);
+    expect(frame).toMatch(/^tts-10   ██████░{6}  50%  12:00\/24:00\s+26\.4 MW  0\.600 GWh\/day  0\.660 Wh\/query  ETA 1 min 0 s$/);
     const done = { ...running, status: "done", outcome: { summary: tinySummary(), outDir: "x", incomplete: false } } as const;
-    expect(render(<CompareRow row={done} nameWidth={8} />).lastFrame()).toMatch(/^tts-10   █{16} 100%  24:00\/24:00 .* done in \d+ s$/);
+    expect(render(<CompareRow row={done} nameWidth={8} />).lastFrame()).toMatch(/^tts-10   █{12} 100%  24:00\/24:00 .* done in \d+ s$/);
   });
 
   it("CompareTable: a metric per row, a column per scenario and the ratio to the first", () => {
@@ -94,7 +96,7 @@ describe("live view components", () => {
     const compared = compareRuns([runData(a), runData(b)]);
     const frame = render(<CompareTable table={comparisonTable(compared)} />).lastFrame() ?? "";
     const lines = frame.split("\n");
-    expect(lines[0]).toMatch(/^\s+a\s+b\s+\/ a$/);
+    expect(lines[0]).toMatch(/^\s+a\s+b\s+ratio$/);
     const ratio = b.energy.gwh_per_day / a.energy.gwh_per_day;
     expect(ratio).toBeGreaterThan(1.05);
     expect(lines.find((l) => l.startsWith("GWh/day"))).toMatch(

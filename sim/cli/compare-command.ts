@@ -76,7 +76,7 @@ export async function compareCommand(argv: string[], out: (s: string) => void): 
       store.set((s) => ({ rows: s.rows.map((r) => (r.status === "queued" ? { ...r, status: "skipped" } : r)), final: { table, dir } }));
       await view;
     } else {
-      out("\n" + formatTable(table).join("\n") + "\n\n");
+      out("\n" + [...formatTable(table), table.note].join("\n") + "\n\n");
       out(`results  ${dir}\nreport   ${join(dir, "report.html")}\n`);
     }
     return interrupt.interrupted() || outcomes.some((o) => !o || o.incomplete) ? EXIT_INTERRUPTED : 0;

@@ -1,6 +1,6 @@
 import { PUBLISHED } from "../../models/paper/published.ts";
 import type { RunData } from "./run-data.ts";
-import { esc, frame, legend, niceTicks, spreadLabels, svgOpen, yAxis } from "./svg.ts";
+import { esc, frame, legend, niceTicks, spreadLabels, svgOpen, twoLines, yAxis } from "./svg.ts";
 
 /** Energy components of summary.json's energy.by_component, bottom of a stack first. */
 export const COMPONENTS = [
@@ -51,7 +51,9 @@ export function componentsChart(runs: readonly RunData[]): string {
     return (
       rects.join("") +
       `<text x="${cx.toFixed(1)}" y="${(y(base) - 5).toFixed(1)}" text-anchor="middle">${base.toFixed(2)}</text>` +
-      `<text x="${cx.toFixed(1)}" y="${f.bottom + 16}" text-anchor="middle">${esc(runs[i].summary.scenario)}</text>`
+      twoLines(runs[i].summary.scenario, Math.floor(slot / 7.5))
+        .map((line, k) => `<text x="${cx.toFixed(1)}" y="${f.bottom + 16 + 14 * k}" text-anchor="middle">${esc(line)}</text>`)
+        .join("")
     );
   });
   const labelYs = spreadLabels(PAPER_FLEET_BANDS.map((b) => y((b.lo + b.hi) / 2) + 4));

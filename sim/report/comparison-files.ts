@@ -29,6 +29,8 @@ export function comparisonMd(compared: readonly ComparedScenario[]): string {
     row(t.header.map((_, i) => (i === 0 ? "---" : "---:"))),
     ...t.rows.map(row),
     "",
+    t.note,
+    "",
     ...compared.map((c) => `- ${c.label}: ${c.file ?? "(no file)"}, seed ${c.seed}, ${c.state}, results in ${c.results_dir}`),
     "",
   ].join("\n");

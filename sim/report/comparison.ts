@@ -69,18 +69,24 @@ export function compareRuns(runs: readonly RunData[]): ComparedScenario[] {
 const cell = (v: number | null, digits: number) => (v === null ? "-" : v.toFixed(digits));
 const ratioCell = (v: number | null) => (v === null ? "-" : `${v.toFixed(v >= 100 ? 0 : v >= 10 ? 1 : 2)}x`);
 
+export interface ComparisonTable {
+  readonly header: string[];
+  readonly rows: string[][];
+  /** What the ratio columns are, to print under the table. */
+  readonly note: string;
+}
+
 /**
  * The side-by-side table as text cells: a metric per row (but those that are 0 for every scenario);
- * per scenario a column, and after the first, its ratio to the first.
+ * per scenario a column, and after the first, its ratio to the first ("ratio").
  */
-export function comparisonTable(compared: readonly ComparedScenario[]): { header: string[]; rows: string[][] } {
-  const first = compared[0]?.label ?? "";
-  const header = ["", ...compared.flatMap((c, i) => (i === 0 ? [c.label] : [c.label, `/ ${first}`]))];
+export function comparisonTable(compared: readonly ComparedScenario[]): ComparisonTable {
+  const header = ["", ...compared.flatMap((c, i) => (i === 0 ? [c.label] : [c.label, "ratio"]))];
   const rows = METRICS.filter((m) => compared.some((c) => c.metrics[m.key] !== 0 && c.metrics[m.key] !== null)).map((m) => [
     m.label,
     ...compared.flatMap((c, i) => (i === 0 ? [cell(c.metrics[m.key], m.digits)] : [cell(c.metrics[m.key], m.digits), ratioCell(c.ratio_to_first[m.key])])),
   ]);
-  return { header, rows };
+  return { header, rows, note: `ratio: the scenario's figure over ${compared[0]?.label ?? "the first"}'s` };
 }
 
 /** Aligned plain text: the first column left, numbers right. */

@@ -40,7 +40,7 @@ export function reportHtml(runs: readonly RunData[], createdAt: Date): string {
   const table =
     `<table><thead><tr>${t.header.map((h) => `<th>${esc(h)}</th>`).join("")}</tr></thead><tbody>` +
     t.rows.map((r) => `<tr>${r.map((c) => `<td>${esc(c)}</td>`).join("")}</tr>`).join("") +
-    "</tbody></table>";
+    `</tbody></table><p class="meta">${esc(t.note)}</p>`;
   const scenarios = runs
     .map(
       (r) =>

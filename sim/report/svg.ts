@@ -103,3 +103,12 @@ export function spreadLabels(ys: readonly number[], gap = 13): number[] {
   for (const o of order) out[o.i] = o.y;
   return out;
 }
+
+/** A label in at most two lines of about `maxChars`, broken at the hyphen or space nearest its middle. */
+export function twoLines(label: string, maxChars: number): string[] {
+  if (label.length <= maxChars) return [label];
+  const breaks = [...label.matchAll(/[-\s]/g)].map((m) => m.index!);
+  if (breaks.length === 0) return [label];
+  const at = breaks.reduce((best, i) => (Math.abs(i - label.length / 2) < Math.abs(best - label.length / 2) ? i : best));
+  return [label.slice(0, at + 1).trim(), label.slice(at + 1)];
+}

@@ -30,8 +30,8 @@ export function CompareRow({ row, nameWidth }: { row: CompareRowState; nameWidth
     : `ETA ${wallTime(etaS)}`;
   return (
     <Text>
-      {name} <ProgressBar fraction={fraction} width={16} color={row.outcome ? "cyan" : "green"} />
-      {`  ${clock(simS)}/${clock(p.durationS)}  ${fixed(p.facilityPowerW / 1e6, 1).padStart(6)} MW  `}
+      {name} <ProgressBar fraction={fraction} width={12} color={row.outcome ? "cyan" : "green"} />
+      {`  ${clock(simS)}/${clock(p.durationS)}  ${fixed(p.facilityPowerW / 1e6, 1).padStart(5)} MW  `}
       <Text color="yellow">{`${fixed(gwh, 3)} GWh/day`}</Text>
       {`  ${fixed(wh, 3)} Wh/query  ${tail}`}
     </Text>

@@ -1,8 +1,8 @@
 import { Box, Text } from "ink";
-import { formatTable } from "../report/comparison.ts";
+import { formatTable, type ComparisonTable } from "../report/comparison.ts";
 
 /** The side-by-side table: a metric per row, a column per scenario and its ratio to the first. */
-export function CompareTable({ table }: { table: { header: string[]; rows: string[][] } }) {
+export function CompareTable({ table }: { table: ComparisonTable }) {
   const [header, ...rows] = formatTable(table);
   return (
     <Box flexDirection="column">
@@ -10,6 +10,7 @@ export function CompareTable({ table }: { table: { header: string[]; rows: strin
       {rows.map((line, i) => (
         <Text key={i}>{line}</Text>
       ))}
+      <Text dimColor>{table.note}</Text>
     </Box>
   );
 }

@@ -92,7 +92,7 @@ export function RunView({ progress: p, facility }: { progress: SimProgress; faci
         {series.length > 0 ? (
           <>
             <Sparkline values={series} width={48} />
-            {`  up to ${mw(1e6 * Math.max(...series))} MW, ${series.length} intervals of simulated time`}
+            {`  ${mw(1e6 * Math.min(...series))}-${mw(1e6 * Math.max(...series))} MW over ${series.length} intervals of simulated time`}
           </>
         ) : (
           "(after the first time-series interval)"

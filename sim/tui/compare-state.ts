@@ -1,4 +1,5 @@
 import type { SimProgress } from "../engine/result.ts";
+import type { ComparisonTable } from "../report/comparison.ts";
 import type { RunOutcome } from "../run/execute.ts";
 
 export type RowStatus = "queued" | "running" | "done" | "skipped";
@@ -13,7 +14,7 @@ export interface CompareRowState {
 /** What the compare view shows: a row per scenario, then the side-by-side table and where the files are. */
 export interface CompareState {
   readonly rows: readonly CompareRowState[];
-  readonly final: { readonly table: { header: string[]; rows: string[][] }; readonly dir: string } | null;
+  readonly final: { readonly table: ComparisonTable; readonly dir: string } | null;
 }
 
 export const compareStarting = (names: readonly string[]): CompareState => ({

@@ -25,9 +25,15 @@ export function resample(values: readonly number[], width: number): number[] {
   });
 }
 
-/** One character per value (non-negative), in eighths of the largest: ▁ up to 1/8 of it, █ at it. */
+/**
+ * One character per value, from ▁ at the bottom of the scale to █ at the largest value. The scale
+ * starts at the smallest value, or lower, so that it spans at least a tenth of the largest: a power
+ * curve over a large idle floor still shows its shape, and noise on a flat line stays small.
+ */
 export function sparkline(values: readonly number[], width: number): string {
   const v = resample(values, width);
-  const hi = Math.max(...v, 0);
-  return v.map((x) => SPARKS[hi > 0 ? Math.min(Math.max(Math.ceil((x / hi) * SPARKS.length) - 1, 0), SPARKS.length - 1) : 0]).join("");
+  if (v.length === 0) return "";
+  const hi = Math.max(...v);
+  const lo = Math.min(...v, 0.9 * hi);
+  return v.map((x) => SPARKS[hi > lo ? Math.round(((x - lo) / (hi - lo)) * (SPARKS.length - 1)) : 0]).join("");
 }
