@@ -3,6 +3,7 @@ import { makeRng, type Rng } from "../../models/rng.ts";
 import { predictTps, type TpsModel } from "../../models/throughput.ts";
 import { diurnalMultiplier } from "../arrivals/diurnal.ts";
 import { GeneratedArrivals } from "../arrivals/generated.ts";
+import { arrivalStreamFor } from "../arrivals/trace.ts";
 import type { ArrivalStream } from "../arrivals/stream.ts";
 import { Fifo } from "../fleet/fifo.ts";
 import { LoadIndex } from "../fleet/load-index.ts";
@@ -200,7 +201,7 @@ export class Simulation {
     });
 
     const w = scenario.workload;
-    this.arrivals = arrivals ?? new GeneratedArrivals(scenario);
+    this.arrivals = arrivals ?? arrivalStreamFor(scenario) ?? new GeneratedArrivals(scenario);
     this.poolCum = w.classes.map((c) => cumulative(scenario.pools.map((p) => p.classShares[c.name] ?? 0)));
     this.poolRng = makeRng(seed, "pools");
     this.workTables = w.classes.flatMap((c) =>
