@@ -8,5 +8,7 @@ process.stdout.on("error", (e) => {
   throw e;
 });
 register();
+// React's production build for the live view: its development build checks every render, and costs the simulation time
+process.env.NODE_ENV ??= "production";
 const { main } = await import("../sim/cli/main.ts");
 process.exitCode = await main(process.argv.slice(2));
