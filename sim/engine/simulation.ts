@@ -105,6 +105,7 @@ export class Simulation {
   // Per pool, running sums (RUNNING_SUMS of them) and their time integrals, and when last integrated.
   private readonly run: Float64Array;
   private readonly integral: Float64Array;
+  private readonly integralCarry: Float64Array;
   private readonly poolLastS: Float64Array;
   // The workload.
   private readonly arrivals: ArrivalStream;
@@ -119,6 +120,7 @@ export class Simulation {
   private readonly classCompleted: Float64Array;
   private readonly facilityPerJ: number;
   private attributedJ = 0;
+  private attributedCarryJ = 0;
   /** Whether the warmup is over: energy is counted from then on. */
   private warmedUp: boolean;
   private arrived = 0;
@@ -186,6 +188,7 @@ export class Simulation {
     const np = this.pools.length;
     this.run = new Float64Array(np * RUNNING_SUMS);
     this.integral = new Float64Array(np * RUNNING_SUMS);
+    this.integralCarry = new Float64Array(np * RUNNING_SUMS);
     this.lastTickIntegral = new Float64Array(np * RUNNING_SUMS);
     this.poolLastS = new Float64Array(np);
     this.pools.forEach((p, i) => {
@@ -361,7 +364,7 @@ export class Simulation {
     const chargedJ = this.attrJ[node] - attrStartJ;
     if (this.warmedUp) {
       const warm = this.attrAtWarmupJ[node];
-      this.attributedJ += attrStartJ >= warm ? chargedJ : this.attrJ[node] - warm;
+      this.addAttributed(attrStartJ >= warm ? chargedJ : this.attrJ[node] - warm);
     }
     const arrivalS = qd[row + ARRIVAL_S];
     if (arrivalS >= this.warmupS) {
@@ -376,6 +379,14 @@ export class Simulation {
       this.tickCompleted++;
     }
     q.release(id);
+  }
+
+  /** Kahan-compensated: the ledger adds one term per query. */
+  private addAttributed(j: number): void {
+    const y = j - this.attributedCarryJ;
+    const sum = this.attributedJ + y;
+    this.attributedCarryJ = sum - this.attributedJ - y;
+    this.attributedJ = sum;
   }
 
   /** Brings a node's virtual and attribution clocks up to t. */
@@ -528,7 +539,15 @@ export class Simulation {
     if (t > from) {
       const dt = t - from;
       const r = pi * RUNNING_SUMS;
-      for (let c = 0; c < RUNNING_SUMS; c++) this.integral[r + c] += this.run[r + c] * dt;
+      // Kahan summation: a day adds billions of small terms to each integral
+      const integral = this.integral;
+      const carry = this.integralCarry;
+      for (let c = r; c < r + RUNNING_SUMS; c++) {
+        const y = this.run[c] * dt - carry[c];
+        const sum = integral[c] + y;
+        carry[c] = sum - integral[c] - y;
+        integral[c] = sum;
+      }
     }
     this.poolLastS[pi] = t;
   }
@@ -663,13 +682,19 @@ export class Simulation {
 
   /** Integrates to stopS, charges in-flight queries what they drew so far, and totals everything. */
   private finish(stopS: number, wallS: number, stopped: boolean): SimResult {
+    const result = this.totals(stopS, wallS, stopped);
+    assertFinite(result, this.scenario);
+    return result;
+  }
+
+  private totals(stopS: number, wallS: number, stopped: boolean): SimResult {
     for (let i = 0; i < this.pools.length; i++) this.integratePool(i, stopS);
     let inFlight = 0;
     for (let node = 0; node < this.nodes; node++) {
       this.advanceNode(node, stopS);
       for (let k = 0; k < this.tags.size[node]; k++) {
         const row = this.tags.idAt(node, k) * STRIDE;
-        if (this.warmedUp) this.attributedJ += this.attrJ[node] - Math.max(this.q.data[row + ATTR_START_J], this.attrAtWarmupJ[node]);
+        if (this.warmedUp) this.addAttributed(this.attrJ[node] - Math.max(this.q.data[row + ATTR_START_J], this.attrAtWarmupJ[node]));
         if (this.q.data[row + ARRIVAL_S] >= this.scenario.warmupS) inFlight++;
       }
     }
@@ -745,4 +770,15 @@ function initialNodesOn(s: Scenario, p: Scenario["pools"][number]): number {
   if (!a) return p.nodes;
   const demand = poolDemand(s, p) * diurnalMultiplier(s.workload.diurnal)(0);
   return Math.min(a.max, Math.max(a.min, Math.ceil((demand / a.targetUtilization) * (1 + a.reserve))));
+}
+
+/** A NaN or infinity in the results is a bug in inferwatt, never a result: fail loudly, naming the run. */
+function assertFinite(r: SimResult, s: Scenario): void {
+  const bad: string[] = [];
+  if (!Number.isFinite(r.attributedWh)) bad.push("attributed energy");
+  for (const p of r.pools)
+    for (const [k, v] of Object.entries(p)) if (typeof v === "number" && !Number.isFinite(v)) bad.push(`pool ${p.name} ${k}`);
+  for (const c of r.classes) if (!Number.isFinite(c.energyWh.sum) || !Number.isFinite(c.e2eS.sum)) bad.push(`class ${c.name}`);
+  if (bad.length > 0)
+    throw new Error(`inferwatt bug: non-finite results (${bad.join(", ")}) for scenario "${s.name}" with seed ${s.seed}; please report it with the scenario file`);
 }

@@ -1,6 +1,7 @@
 import { centralValue } from "../../models/uncertain.ts";
 import { seconds } from "./seconds.ts";
 import { ScenarioError, type Problem } from "./errors.ts";
+import { checkLimits } from "./limits.ts";
 import { resolvePools } from "./resolve-pools.ts";
 import { resolveWorkload } from "./resolve-workload.ts";
 import type { RawScenario } from "./schema.ts";
@@ -24,6 +25,7 @@ export function resolveScenario(raw: RawScenario, file: string, dir: string): Sc
       : seconds(raw.timeseries_interval, "timeseries_interval", problems, true);
   const workload = resolveWorkload(raw.workload, dir, problems);
   const pools = resolvePools(raw.pools, workload.classes.map((c) => c.name), dir, problems);
+  if (problems.length === 0) problems.push(...checkLimits(durationS, warmupS, timeseriesIntervalS, workload.queriesPerDay, pools));
   if (problems.length > 0) throw new ScenarioError(file, problems);
   return {
     name: raw.name,
