@@ -12,5 +12,10 @@ export function parseYamlText(text: string, file: string): unknown {
     });
     throw new ScenarioError(file, problems);
   }
-  return doc.toJS();
+  try {
+    // toJS resolves aliases: an alias to no anchor (`*x`) or an alias loop throws here, not above
+    return doc.toJS({ maxAliasCount: 1000 });
+  } catch (e) {
+    throw new ScenarioError(file, [{ path: "", message: `YAML: ${(e as Error).message}` }]);
+  }
 }
