@@ -11,6 +11,7 @@ import { runPool } from "../run/run-pool.ts";
 import type { RunJob } from "../run/run-job.ts";
 import { loadScenario } from "../scenario/load.ts";
 import { compareStarting, updateRow } from "../tui/compare-state.ts";
+import { batchedUpdates } from "../tui/batched-updates.ts";
 import { createStore } from "../tui/store.ts";
 import { showCompareLive } from "./compare-live.tsx";
 import { EXIT_INTERRUPTED, onInterrupt } from "./interrupt.ts";
@@ -56,16 +57,18 @@ export async function compareCommand(argv: string[], out: (s: string) => void): 
   });
   const live = liveViewWanted({ noTui: values["no-tui"] ?? false, verbose, isTTY: process.stdout.isTTY === true, env: process.env });
   const store = createStore(compareStarting(scenarios.map((s) => s.name)));
+  const updates = batchedUpdates(store);
   const plain = jobs.map((_, i) => plainProgress(out, 0.25, `${scenarios[i].name}: `));
   const pool = runPool(jobs, {
-    onStart: (i) => store.set((s) => updateRow(s, i, { status: "running" })),
-    onProgress: (i, progress) => (live ? store.set((s) => updateRow(s, i, { progress })) : plain[i](progress)),
-    onDone: (i, outcome) => store.set((s) => updateRow(s, i, { status: "done", outcome })),
+    onStart: (i) => updates.queue((s) => updateRow(s, i, { status: "running" })),
+    onProgress: (i, progress) => (live ? updates.queue((s) => updateRow(s, i, { progress })) : plain[i](progress)),
+    onDone: (i, outcome) => updates.queue((s) => updateRow(s, i, { status: "done", outcome })),
   });
   const interrupt = onInterrupt(() => pool.stop());
   try {
     const view = live ? showCompareLive(store) : null;
     const outcomes = await pool.done;
+    updates.close();
     const runs = outcomes.flatMap((o) => (o ? [readRunData(o.outDir)] : []));
     const compared = compareRuns(runs);
     const createdAt = new Date();
@@ -81,6 +84,7 @@ export async function compareCommand(argv: string[], out: (s: string) => void): 
     }
     return interrupt.interrupted() || outcomes.some((o) => !o || o.incomplete) ? EXIT_INTERRUPTED : 0;
   } finally {
+    updates.close();
     interrupt.dispose();
   }
 }

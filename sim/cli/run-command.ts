@@ -2,6 +2,7 @@ import { parseArgs } from "node:util";
 import { runInWorker } from "../run/run-in-worker.ts";
 import type { RunJob } from "../run/run-job.ts";
 import { loadScenario } from "../scenario/load.ts";
+import { batchedUpdates } from "../tui/batched-updates.ts";
 import { makeResultsDir } from "../report/results-dir.ts";
 import { finalSummaryLines } from "./format.ts";
 import { EXIT_INTERRUPTED, onInterrupt } from "./interrupt.ts";
@@ -44,13 +45,15 @@ export async function runCommand(argv: string[], out: (s: string) => void): Prom
   const job: RunJob = { file, set, seed, outDir: makeResultsDir(scenario.name, values.out), verbose };
   const live = liveViewWanted({ noTui: values["no-tui"] ?? false, verbose, isTTY: process.stdout.isTTY === true, env: process.env });
   const store = runStore();
-  const handle = runInWorker(job, live ? (progress) => store.set((s) => ({ ...s, progress })) : plainProgress(out));
+  const updates = batchedUpdates(store);
+  const handle = runInWorker(job, live ? (progress) => updates.queue((s) => ({ ...s, progress })) : plainProgress(out));
   const interrupt = onInterrupt(() => handle.stop());
   try {
-    const outcome = live ? await showRunLive(store, handle, scenario.name, scenario.facility) : await handle.done;
+    const outcome = live ? await showRunLive(store, handle, updates, scenario.name, scenario.facility) : await handle.done;
     if (!live) out(finalSummaryLines(outcome.summary, outcome.outDir).join("\n") + "\n");
     return outcome.incomplete || interrupt.interrupted() ? EXIT_INTERRUPTED : 0;
   } finally {
+    updates.close();
     interrupt.dispose();
   }
 }

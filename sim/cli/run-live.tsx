@@ -10,11 +10,18 @@ import { createStore, type Store } from "../tui/store.ts";
 export const runStore = (): Store<RunState> => createStore<RunState>(RUN_STARTING);
 
 /** Shows the live view of a run until it ends; the final summary stays on screen. */
-export async function showRunLive(store: Store<RunState>, handle: RunHandle, name: string, facility: FacilityFactors): Promise<RunOutcome> {
+export async function showRunLive(
+  store: Store<RunState>,
+  handle: RunHandle,
+  updates: { close(): void },
+  name: string,
+  facility: FacilityFactors,
+): Promise<RunOutcome> {
   // Ctrl+C reaches the command as SIGINT (the view reads no keys), which stops the run gracefully
   const app = render(<RunApp store={store} name={name} facility={facility} />, { exitOnCtrlC: false });
   try {
     const outcome = await handle.done;
+    updates.close();
     store.set((s) => ({ ...s, outcome }));
     await app.waitUntilExit();
     return outcome;
