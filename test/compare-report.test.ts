@@ -53,6 +53,16 @@ describe("inferwatt run without a terminal", () => {
     expect(html).toContain("traditional 0.31-0.34");
   });
 
+  it("--verbose: the run's log (NDJSON) goes to run.log and to stderr, not stdout", () => {
+    const out = join(tmp(), "run");
+    const r = inferwatt("run", "scenarios/small.yaml", "--out", out, "--set", "duration=2m", "--verbose");
+    expect(r.status).toBe(0);
+    const logged = (text: string) => text.trim().split("\n").filter((l) => l.startsWith("{")).map((l) => JSON.parse(l).msg);
+    expect(logged(readFileSync(join(out, "run.log"), "utf8"))).toEqual(["run started", "run finished"]);
+    expect(logged(r.stderr)).toEqual(["run started", "run finished"]);
+    expect(r.stdout).not.toContain('"level"');
+  });
+
   it("Ctrl+C (SIGINT): partial results marked incomplete, exit code 130", async () => {
     const out = join(tmp(), "run");
     const env = { ...process.env, CI: "true" };

@@ -30,7 +30,8 @@ export interface RunOutcome {
 /** Simulates a scenario and writes its results folder: manifest, summary, time series, classes, energy quantiles, report, log. */
 export function executeRun(scenario: Scenario, opts: ExecuteOptions): RunOutcome {
   const logFile = pino.destination({ dest: join(opts.outDir, "run.log"), sync: true });
-  const log = opts.verbose ? pino(pino.multistream([{ stream: logFile }, { stream: process.stderr }])) : pino(logFile);
+  // pino takes a multistream as its second argument only: as the first it reads it as options (and logs to stdout)
+  const log = opts.verbose ? pino({}, pino.multistream([{ stream: logFile }, { stream: process.stderr }])) : pino(logFile);
   const startedAt = new Date();
   log.info({ scenario: scenario.name, seed: scenario.seed, file: opts.file, nodes: scenario.pools.reduce((s, p) => s + p.nodes, 0) }, "run started");
   const sim = new Simulation(scenario);
