@@ -1,4 +1,6 @@
 import { parseArgs } from "node:util";
+import { availableParallelism } from "node:os";
+import { startReplications } from "../run/replications.ts";
 import { runInWorker } from "../run/run-in-worker.ts";
 import type { RunJob } from "../run/run-job.ts";
 import { loadScenario } from "../scenario/load.ts";
@@ -47,11 +49,24 @@ export async function runCommand(argv: string[], out: (s: string) => void): Prom
   const store = runStore();
   const updates = batchedUpdates(store);
   const handle = runInWorker(job, live ? (progress) => updates.queue((s) => ({ ...s, progress })) : plainProgress(out));
-  const interrupt = onInterrupt(() => handle.stop());
+  let stopCurrent = () => handle.stop();
+  const interrupt = onInterrupt(() => stopCurrent());
   try {
     const outcome = live ? await showRunLive(store, handle, updates, scenario.name, scenario.facility) : await handle.done;
     if (!live) out(finalSummaryLines(outcome.summary, outcome.outDir).join("\n") + "\n");
-    return outcome.incomplete || interrupt.interrupted() ? EXIT_INTERRUPTED : 0;
+    if (outcome.incomplete || interrupt.interrupted()) return EXIT_INTERRUPTED;
+    if (scenario.replications > 1) {
+      out(`replications: ${scenario.replications} runs with uncertain numbers drawn, ${availableParallelism()} at once\n`);
+      const reps = startReplications(job, scenario.replications, {
+        onDone: (i, o) => out(`  replication ${i + 1}: ${o.summary.energy.gwh_per_day.toFixed(4)} GWh/day, median ${o.summary.per_query_wh.attributed.p50.toFixed(3)} Wh per query\n`),
+      });
+      stopCurrent = () => reps.pool.stop();
+      const block = await reps.done;
+      if (!block || interrupt.interrupted()) return EXIT_INTERRUPTED;
+      const f = (v: { p5: number; p50: number; p95: number }, d: number) => `${v.p50.toFixed(d)} (P5 ${v.p5.toFixed(d)}, P95 ${v.p95.toFixed(d)})`;
+      out(`replications: GWh/day ${f(block.gwh_per_day, 4)}; median Wh per query ${f(block.per_query_wh_p50, 3)}; in ${job.outDir}/summary.json\n`);
+    }
+    return 0;
   } finally {
     updates.close();
     interrupt.dispose();

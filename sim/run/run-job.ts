@@ -8,6 +8,8 @@ export interface RunJob {
   readonly set: readonly string[];
   /** The command's --seed, if given. */
   readonly seed?: number;
+  /** Replication r >= 1 of an uncertain scenario (absent: uncertain numbers at their medians). */
+  readonly replication?: number;
   /** An existing, empty folder. */
   readonly outDir: string;
   readonly verbose: boolean;

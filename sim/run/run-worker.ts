@@ -8,7 +8,7 @@ const { job, stopFlag } = workerData as { job: RunJob; stopFlag: SharedArrayBuff
 const stop = new Int32Array(stopFlag);
 const post = (m: WorkerMessage) => parentPort!.postMessage(m);
 
-const scenario = loadScenario(job.file, { set: job.set, seed: job.seed });
+const scenario = loadScenario(job.file, { set: job.set, seed: job.seed, replication: job.replication });
 const outcome = executeRun(scenario, {
   file: job.file,
   outDir: job.outDir,

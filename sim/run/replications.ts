@@ -1,0 +1,38 @@
+import { mkdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { writeFileAtomic } from "../report/atomic-write.ts";
+import { replicationsBlock, type ReplicationsBlock } from "../report/replications.ts";
+import type { RunOutcome } from "./execute.ts";
+import type { PoolEvents, PoolHandle } from "./run-pool.ts";
+import { runPool } from "./run-pool.ts";
+import type { RunJob } from "./run-job.ts";
+
+/**
+ * Replications 1..count of the run `main` (whose folder already holds the median run): each in its own
+ * folder replications/rep-NN/, in worker threads, as many at once as there are cores. When all are in,
+ * the main summary.json gets the `replications` block.
+ */
+export function startReplications(main: RunJob, count: number, events: PoolEvents = {}): { pool: PoolHandle; done: Promise<ReplicationsBlock | null> } {
+  const width = String(count).length;
+  const jobs: RunJob[] = Array.from({ length: count }, (_, i) => {
+    const outDir = join(main.outDir, "replications", `rep-${String(i + 1).padStart(width, "0")}`);
+    mkdirSync(outDir, { recursive: true });
+    return { ...main, replication: i + 1, outDir, verbose: false };
+  });
+  const pool = runPool(jobs, events);
+  const done = pool.done.then((outcomes) => {
+    if (outcomes.some((o) => o === null || o.incomplete)) return null;
+    const block = replicationsBlock(
+      (outcomes as RunOutcome[]).map((o, i) => ({
+        summary: o.summary,
+        replication: i + 1,
+        uncertain: JSON.parse(readFileSync(join(o.outDir, "manifest.json"), "utf8")).scenario.uncertain,
+      })),
+    );
+    const summaryFile = join(main.outDir, "summary.json");
+    const summary = JSON.parse(readFileSync(summaryFile, "utf8"));
+    writeFileAtomic(summaryFile, JSON.stringify({ ...summary, replications: block }, null, 2) + "\n");
+    return block;
+  });
+  return { pool, done };
+}
