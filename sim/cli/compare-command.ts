@@ -19,7 +19,7 @@ import { liveViewWanted } from "./live-view-wanted.ts";
 import { plainProgress } from "./plain-progress.ts";
 import { parseIntFlag, UsageError } from "./usage-error.ts";
 
-export const COMPARE_USAGE = `inferwatt compare <a.yaml> <b.yaml> ... [--out DIR] [--seed N] [--set key.path=value ...] [--no-tui] [--verbose]
+export const COMPARE_USAGE = `inferwatt compare <a.yaml> <b.yaml> ... [--out DIR] [--seed N] [--set key.path=value ...] [--no-tui] [--verbose] [--force]
 
   Runs the scenarios side by side in worker threads (as many at once as the machine has cores), then
   prints a table of each one's figures and its ratio to the first. Writes results/compare-<UTC time>/
@@ -28,7 +28,8 @@ export const COMPARE_USAGE = `inferwatt compare <a.yaml> <b.yaml> ... [--out DIR
   --seed N      replaces every scenario's seed
   --set k=v     overrides one key in every scenario (repeatable), e.g. --set duration=2h
   --no-tui      plain progress lines instead of the live view (also without a TTY, or with CI set)
-  --verbose     also print the runs' logs (NDJSON) on stderr; implies --no-tui`;
+  --verbose     also print the runs' logs (NDJSON) on stderr; implies --no-tui
+  --force       write into an --out folder that is not empty (same-named files are replaced)`;
 
 export async function compareCommand(argv: string[], out: (s: string) => void): Promise<number> {
   const { values, positionals: files } = parseArgs({
@@ -39,6 +40,7 @@ export async function compareCommand(argv: string[], out: (s: string) => void): 
       set: { type: "string", multiple: true },
       "no-tui": { type: "boolean" },
       verbose: { type: "boolean" },
+      force: { type: "boolean" },
     },
     allowPositionals: true,
     strict: true,
@@ -49,7 +51,7 @@ export async function compareCommand(argv: string[], out: (s: string) => void): 
   const verbose = values.verbose ?? false;
   // every scenario is checked before any starts
   const scenarios = files.map((file) => loadScenario(file, { set, seed }));
-  const dir = makeResultsDir("compare", values.out);
+  const dir = makeResultsDir("compare", values.out, "results", values.force ?? false);
   const jobs: RunJob[] = uniqueNames(scenarios.map((s) => s.name)).map((name, i) => {
     const outDir = join(dir, name);
     mkdirSync(outDir);

@@ -13,7 +13,7 @@ import { plainProgress } from "./plain-progress.ts";
 import { runStore, showRunLive } from "./run-live.tsx";
 import { parseIntFlag, UsageError } from "./usage-error.ts";
 
-export const RUN_USAGE = `inferwatt run <scenario.yaml> [--out DIR] [--seed N] [--set key.path=value ...] [--no-tui] [--verbose]
+export const RUN_USAGE = `inferwatt run <scenario.yaml> [--out DIR] [--seed N] [--set key.path=value ...] [--no-tui] [--verbose] [--force]
 
   Simulates the scenario (in a worker thread) and writes results/<name>-<UTC time>/ (or --out DIR, which
   must be new or empty): manifest.json, summary.json, timeseries.csv, classes.csv, energy_quantiles.csv,
@@ -22,7 +22,8 @@ export const RUN_USAGE = `inferwatt run <scenario.yaml> [--out DIR] [--seed N] [
   --seed N      replaces the scenario's seed
   --set k=v     overrides one key (repeatable), e.g. --set pools.0.nodes=500 --set duration=1h
   --no-tui      plain progress lines instead of the live view (also without a TTY, or with CI set)
-  --verbose     also print the run's log (NDJSON) on stderr; implies --no-tui`;
+  --verbose     also print the run's log (NDJSON) on stderr; implies --no-tui
+  --force       write into an --out folder that is not empty (the run's files replace same-named ones)`;
 
 export async function runCommand(argv: string[], out: (s: string) => void): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -33,6 +34,7 @@ export async function runCommand(argv: string[], out: (s: string) => void): Prom
       set: { type: "string", multiple: true },
       "no-tui": { type: "boolean" },
       verbose: { type: "boolean" },
+      force: { type: "boolean" },
     },
     allowPositionals: true,
     strict: true,
@@ -44,7 +46,7 @@ export async function runCommand(argv: string[], out: (s: string) => void): Prom
   // loaded here too, so a wrong scenario is reported (exit 2) before anything starts
   const scenario = loadScenario(file, { set, seed });
   const verbose = values.verbose ?? false;
-  const job: RunJob = { file, set, seed, outDir: makeResultsDir(scenario.name, values.out), verbose };
+  const job: RunJob = { file, set, seed, outDir: makeResultsDir(scenario.name, values.out, "results", values.force ?? false), verbose };
   const live = liveViewWanted({ noTui: values["no-tui"] ?? false, verbose, isTTY: process.stdout.isTTY === true, env: process.env });
   const store = runStore();
   const updates = batchedUpdates(store);

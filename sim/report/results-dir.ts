@@ -9,12 +9,13 @@ export function utcStamp(d = new Date()): string {
 
 /**
  * The folder a run writes into, created empty. `out` given: it must not exist or be empty (a run never
- * overwrites another). Otherwise results/<name>-<UTC time>, with -2, -3... if two runs start in one second.
+ * overwrites another), unless `force` (--force): then the run's files replace same-named ones there.
+ * Otherwise results/<name>-<UTC time>, with -2, -3... if two runs start in one second.
  */
-export function makeResultsDir(name: string, out: string | undefined, root = "results"): string {
+export function makeResultsDir(name: string, out: string | undefined, root = "results", force = false): string {
   if (out !== undefined) {
-    if (existsSync(out) && readdirSync(out).length > 0) {
-      throw new UsageError(`--out: "${out}" exists and is not empty; a run never overwrites another (name a new folder)`);
+    if (!force && existsSync(out) && readdirSync(out).length > 0) {
+      throw new UsageError(`--out: "${out}" exists and is not empty; a run never overwrites another (name a new folder, or add --force)`);
     }
     mkdirSync(out, { recursive: true });
     return out;

@@ -1,0 +1,97 @@
+import { spawn, spawnSync } from "node:child_process";
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+
+const ROOT = new URL("..", import.meta.url);
+const env = { ...process.env, CI: "true" };
+const tmp = () => mkdtempSync(join(tmpdir(), "inferwatt-robust-"));
+const inferwatt = (...args: string[]) => spawnSync(process.execPath, ["bin/inferwatt.js", ...args], { cwd: ROOT, encoding: "utf8", env });
+
+describe("interruption", () => {
+  it("SIGTERM: summary and time series up to the stop, manifest incomplete, exit 130", async () => {
+    const out = join(tmp(), "run");
+    const child = spawn(process.execPath, ["bin/inferwatt.js", "run", "scenarios/small.yaml", "--out", out, "--set", "duration=24h"], { cwd: ROOT, env });
+    let stdout = "";
+    let sent = false;
+    child.stdout.on("data", (d) => {
+      stdout += d;
+      if (!sent && stdout.includes("] simulated")) sent = child.kill("SIGTERM");
+    });
+    const code = await new Promise<number | null>((resolve) => child.on("exit", resolve));
+    expect(code).toBe(130);
+    const manifest = JSON.parse(readFileSync(join(out, "manifest.json"), "utf8"));
+    expect(manifest.incomplete).toBe(true);
+    const summary = JSON.parse(readFileSync(join(out, "summary.json"), "utf8"));
+    expect(summary.state).toBe("interrupted");
+    expect(summary.simulated_s).toBeGreaterThan(0);
+    expect(summary.simulated_s).toBeLessThan(86_400);
+    expect(summary.queries.arrived).toBe(summary.queries.completed + summary.queries.in_flight);
+    const rows = readFileSync(join(out, "timeseries.csv"), "utf8").trim().split("\n");
+    expect(Number(rows.at(-1)!.split(",")[0])).toBeCloseTo(summary.simulated_s, 2);
+    // no half-written file is left behind
+    expect(readdirSync(out).filter((f) => f.includes(".tmp-"))).toEqual([]);
+  });
+});
+
+describe("results folders", () => {
+  it("--force writes into a folder that is not empty and keeps what else is there", () => {
+    const out = tmp();
+    writeFileSync(join(out, "notes.txt"), "mine");
+    const r = inferwatt("run", "scenarios/small.yaml", "--no-tui", "--out", out, "--force", "--set", "duration=2m");
+    expect(r.status).toBe(0);
+    expect(readFileSync(join(out, "notes.txt"), "utf8")).toBe("mine");
+    expect(readdirSync(out)).toContain("summary.json");
+  });
+
+  it("two runs of the same scenario in the same second get two folders", () => {
+    const root = tmp();
+    const a = spawnSync(process.execPath, [join(new URL("..", import.meta.url).pathname, "bin/inferwatt.js"), "run", join(new URL("..", import.meta.url).pathname, "scenarios/small.yaml"), "--no-tui", "--set", "duration=1m"], { cwd: root, encoding: "utf8", env });
+    const b = spawnSync(process.execPath, [join(new URL("..", import.meta.url).pathname, "bin/inferwatt.js"), "run", join(new URL("..", import.meta.url).pathname, "scenarios/small.yaml"), "--no-tui", "--set", "duration=1m"], { cwd: root, encoding: "utf8", env });
+    expect(a.status).toBe(0);
+    expect(b.status).toBe(0);
+    expect(readdirSync(join(root, "results")).filter((d) => d.startsWith("small-"))).toHaveLength(2);
+  });
+});
+
+describe("bad input: exit 2, a message naming file, key or line", () => {
+  const bad = (name: string, text: string) => {
+    const file = join(tmp(), name);
+    writeFileSync(file, text);
+    return file;
+  };
+  const small = readFileSync(new URL("../scenarios/small.yaml", import.meta.url), "utf8");
+
+  it.each([
+    ["unknown key with a suggestion", small.replace("max_batch: 256", "max_bach: 256"), /pools\.0\.max_bach: got unknown key "max_bach" \(did you mean "max_batch"\?\)/],
+    ["negative rate", small.replace("queries_per_day: 2.0e7", "queries_per_day: -5"), /workload\.queries_per_day: got -5; expected/],
+    ["shares not summing to 1", small.replace("share: 0.1", "share: 0.2"), /share/],
+    ["PUE below 1", small.replace("pue: 1.2", "pue: 0.9"), /facility\.pue: got 0\.9; expected a number >= 1/],
+    ["unparsable duration", small.replace("duration: 1h", "duration: soon"), /duration: got "soon"; expected a duration/],
+    ["unknown model, listing the known ones", small.replace("model: Llama 3.1 70B", "model: GPT-9"), /GPT-9.*Llama 3\.1 405B/],
+    ["YAML syntax error with its line", small.replace("  queries_per_day: 2.0e7", "  queries_per_day: [2.0e7"), /bad\.yaml:\d+:\d+: YAML syntax/],
+    ["absurd node count", small.replace("    nodes: 27", "    nodes: 50000000"), /at most 2000000 nodes/],
+  ])("%s", (_what, text, message) => {
+    const file = bad("bad.yaml", text);
+    const r = inferwatt("validate", file);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain(file);
+    expect(r.stderr).toMatch(message);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it("several problems are reported at once", () => {
+    const file = bad("bad.yaml", small.replace("pue: 1.2", "pue: 0.9").replace("max_batch: 256", "max_batch: 0"));
+    const r = inferwatt("validate", file);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/facility\.pue/);
+    expect(r.stderr).toMatch(/pools\.0\.max_batch/);
+  });
+
+  it("a missing scenario file", () => {
+    const r = inferwatt("run", "no/such/file.yaml", "--no-tui");
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/no\/such\/file\.yaml: cannot read the scenario: no such file/);
+  });
+});
