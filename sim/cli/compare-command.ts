@@ -1,6 +1,5 @@
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { parseArgs } from "node:util";
 import { writeComparisonFiles } from "../report/comparison-files.ts";
 import { compareRuns, comparisonTable, formatTable } from "../report/comparison.ts";
 import { writeReportHtml } from "../report/report-html.ts";
@@ -17,6 +16,7 @@ import { showCompareLive } from "./compare-live.tsx";
 import { EXIT_INTERRUPTED, onInterrupt } from "./interrupt.ts";
 import { liveViewWanted } from "./live-view-wanted.ts";
 import { plainProgress } from "./plain-progress.ts";
+import { parseRunFlags } from "./run-flags.ts";
 import { parseIntFlag, UsageError } from "./usage-error.ts";
 
 export const COMPARE_USAGE = `inferwatt compare <a.yaml> <b.yaml> ... [--out DIR] [--seed N] [--set key.path=value ...] [--no-tui] [--verbose] [--force]
@@ -32,19 +32,7 @@ export const COMPARE_USAGE = `inferwatt compare <a.yaml> <b.yaml> ... [--out DIR
   --force       write into an --out folder that is not empty (same-named files are replaced)`;
 
 export async function compareCommand(argv: string[], out: (s: string) => void): Promise<number> {
-  const { values, positionals: files } = parseArgs({
-    args: argv,
-    options: {
-      out: { type: "string" },
-      seed: { type: "string" },
-      set: { type: "string", multiple: true },
-      "no-tui": { type: "boolean" },
-      verbose: { type: "boolean" },
-      force: { type: "boolean" },
-    },
-    allowPositionals: true,
-    strict: true,
-  });
+  const { values, positionals: files } = parseRunFlags(argv);
   if (files.length < 2) throw new UsageError(`expected two or more scenario files, got ${files.length}; usage: ${COMPARE_USAGE.split("\n")[0]}`);
   const set = values.set ?? [];
   const seed = parseIntFlag("--seed", values.seed, 0);

@@ -1,4 +1,3 @@
-import { parseArgs } from "node:util";
 import { availableParallelism } from "node:os";
 import { startReplications } from "../run/replications.ts";
 import { runInWorker } from "../run/run-in-worker.ts";
@@ -11,6 +10,7 @@ import { EXIT_INTERRUPTED, onInterrupt } from "./interrupt.ts";
 import { liveViewWanted } from "./live-view-wanted.ts";
 import { plainProgress } from "./plain-progress.ts";
 import { runStore, showRunLive } from "./run-live.tsx";
+import { parseRunFlags } from "./run-flags.ts";
 import { parseIntFlag, UsageError } from "./usage-error.ts";
 
 export const RUN_USAGE = `inferwatt run <scenario.yaml> [--out DIR] [--seed N] [--set key.path=value ...] [--no-tui] [--verbose] [--force]
@@ -26,19 +26,7 @@ export const RUN_USAGE = `inferwatt run <scenario.yaml> [--out DIR] [--seed N] [
   --force       write into an --out folder that is not empty (the run's files replace same-named ones)`;
 
 export async function runCommand(argv: string[], out: (s: string) => void): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    options: {
-      out: { type: "string" },
-      seed: { type: "string" },
-      set: { type: "string", multiple: true },
-      "no-tui": { type: "boolean" },
-      verbose: { type: "boolean" },
-      force: { type: "boolean" },
-    },
-    allowPositionals: true,
-    strict: true,
-  });
+  const { values, positionals } = parseRunFlags(argv);
   if (positionals.length !== 1) throw new UsageError(`expected one scenario file, got ${positionals.length}; usage: ${RUN_USAGE.split("\n")[0]}`);
   const file = positionals[0];
   const set = values.set ?? [];
