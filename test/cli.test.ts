@@ -17,9 +17,9 @@ describe("inferwatt run", () => {
     expect(shipped).toEqual(expect.arrayContaining(["baseline.yaml", "tts-10.yaml", "tts-all.yaml", "small.yaml"]));
   });
 
-  it.each(shipped)("%s runs (one simulated minute) and writes the results folder", (file) => {
+  it.each(shipped)("%s runs (one simulated minute, one replication) and writes the results folder", (file) => {
     const out = join(tmp(), "run");
-    const r = inferwatt("run", `scenarios/${file}`, "--no-tui", "--out", out, "--set", "duration=1m", "--set", "timeseries_interval=20s");
+    const r = inferwatt("run", `scenarios/${file}`, "--no-tui", "--out", out, "--set", "duration=1m", "--set", "timeseries_interval=20s", "--set", "replications=1");
     expect(r.stderr).toBe("");
     expect(r.status).toBe(0);
     expect(r.stdout).not.toContain(ESC);
