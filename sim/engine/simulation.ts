@@ -576,7 +576,7 @@ export class Simulation {
 
   private tick(t: number): void {
     for (let i = 0; i < this.pools.length; i++) this.integratePool(i, t);
-    const from = Math.max(this.lastTickS, this.scenario.warmupS);
+    const from = Math.max(this.lastTickS, this.warmupS);
     if (t > from) {
       const dt = t - from;
       const avg = (c: number) => {
@@ -638,7 +638,7 @@ export class Simulation {
         this.integral[r + RUN.gpuBusyMw] + this.integral[r + RUN.gpuIdleMw] + this.integral[r + RUN.hostMw] + this.integral[r + RUN.interconnectMw] + this.integral[r + RUN.parkedMw];
     }
     const facilityEnergyWh = (nodeMwS / 1000 / 3600) * toFacility;
-    const simulatedS = t - this.scenario.warmupS;
+    const simulatedS = t - this.warmupS;
     const e2e = new LogHistogram();
     const energy = new LogHistogram();
     for (let c = 0; c < this.e2eS.length; c++) {
@@ -649,7 +649,7 @@ export class Simulation {
       scenario: this.scenario.name,
       simS: t,
       durationS: this.scenario.durationS,
-      warmupS: this.scenario.warmupS,
+      warmupS: this.warmupS,
       wallS,
       arrived: this.arrived,
       completed: this.completed,
@@ -695,11 +695,11 @@ export class Simulation {
       for (let k = 0; k < this.tags.size[node]; k++) {
         const row = this.tags.idAt(node, k) * STRIDE;
         if (this.warmedUp) this.addAttributed(this.attrJ[node] - Math.max(this.q.data[row + ATTR_START_J], this.attrAtWarmupJ[node]));
-        if (this.q.data[row + ARRIVAL_S] >= this.scenario.warmupS) inFlight++;
+        if (this.q.data[row + ARRIVAL_S] >= this.warmupS) inFlight++;
       }
     }
     for (const p of this.pools)
-      for (let k = 0; k < p.queue.length; k++) if (this.q.data[p.queue.at(k) * STRIDE + ARRIVAL_S] >= this.scenario.warmupS) inFlight++;
+      for (let k = 0; k < p.queue.length; k++) if (this.q.data[p.queue.at(k) * STRIDE + ARRIVAL_S] >= this.warmupS) inFlight++;
 
     const pools: PoolTotals[] = this.scenario.pools.map((sp, i) => {
       const r = i * RUNNING_SUMS;
@@ -733,7 +733,7 @@ export class Simulation {
     }));
     return {
       state: stopped ? "interrupted" : "completed",
-      simulatedS: Math.max(0, stopS - this.scenario.warmupS),
+      simulatedS: Math.max(0, stopS - this.warmupS),
       arrived: this.arrived,
       completed: this.completed,
       inFlight,
