@@ -1,6 +1,7 @@
 import { cumulative, pick } from "../../models/categorical.ts";
 import { makeRng, type Rng } from "../../models/rng.ts";
-import { predictTps, type TpsModel } from "../../models/throughput.ts";
+import type { TpsModel } from "../../models/throughput.ts";
+import { queryWorkNodeS } from "../../models/work.ts";
 import { diurnalMultiplier } from "../arrivals/diurnal.ts";
 import { GeneratedArrivals } from "../arrivals/generated.ts";
 import { arrivalStreamFor } from "../arrivals/trace.ts";
@@ -751,7 +752,7 @@ const WORK_TABLE_SIZE = 1 << 15;
 
 /** Work of one query in node-seconds at full batch: L_out / TPS(L_in, L_out), divided by the levers. */
 function workNodeS(p: PoolRuntime, inputTokens: number, outputTokens: number): number {
-  return outputTokens === 0 ? 0 : (outputTokens / predictTps(p.tps, inputTokens, outputTokens)) * p.workScale;
+  return queryWorkNodeS(p.tps, inputTokens, outputTokens, p.workScale);
 }
 
 /** workNodeS for every L_out below WORK_TABLE_SIZE at a fixed L_in: the event loop then only looks it up. */

@@ -1,6 +1,6 @@
-import { lengthSampler } from "../../models/lengths.ts";
+import { lengthSampler, type LengthSpec } from "../../models/lengths.ts";
 import { makeRng } from "../../models/rng.ts";
-import { predictTps } from "../../models/throughput.ts";
+import { queryWorkNodeS } from "../../models/work.ts";
 import { diurnalMax } from "../arrivals/diurnal.ts";
 import type { Pool, Scenario } from "../scenario/types.ts";
 
@@ -22,39 +22,36 @@ export interface PoolSizing {
 export function sizePools(s: Scenario, targetUtilization: number, samples = 200_000): PoolSizing[] {
   const peakRate = (s.workload.queriesPerDay / 86_400) * diurnalMax(s.workload.diurnal);
   return s.pools.map((pool) => {
-    let rate = 0;
-    let work = 0;
-    for (const c of s.workload.classes) {
-      const share = c.share * (pool.classShares[c.name] ?? 0);
-      if (share === 0) continue;
-      rate += share;
-      work += share * meanWork(pool, s, c.inputTokens, c.outputTokens, samples);
-    }
-    const meanWorkNodeS = rate > 0 ? work / rate : 0;
-    const peakRatePerS = peakRate * rate;
+    const { share, work } = offered(s, pool, samples);
+    const meanWorkNodeS = share > 0 ? work / share : 0;
+    const peakRatePerS = peakRate * share;
     return { pool: pool.name, meanWorkNodeS, peakRatePerS, nodes: Math.max(1, Math.ceil((peakRatePerS * meanWorkNodeS) / targetUtilization)) };
   });
 }
 
 /** Work offered to a pool at the mean rate, node-seconds at full batch per second (no diurnal factor). */
 export function poolDemand(s: Scenario, pool: Pool, samples = 50_000): number {
-  let work = 0;
-  for (const c of s.workload.classes) {
-    const share = c.share * (pool.classShares[c.name] ?? 0);
-    if (share > 0) work += share * meanWork(pool, s, c.inputTokens, c.outputTokens, samples);
-  }
-  return (s.workload.queriesPerDay / 86_400) * work;
+  return (s.workload.queriesPerDay / 86_400) * offered(s, pool, samples).work;
 }
 
-function meanWork(pool: Pool, s: Scenario, input: Scenario["workload"]["classes"][number]["inputTokens"], output: typeof input, samples: number): number {
+/** The pool's share of all queries, and its work per query of the whole workload (node-seconds). */
+function offered(s: Scenario, pool: Pool, samples: number): { share: number; work: number } {
+  let share = 0;
+  let work = 0;
+  for (const c of s.workload.classes) {
+    const classShare = c.share * (pool.classShares[c.name] ?? 0);
+    if (classShare === 0) continue;
+    share += classShare;
+    work += classShare * meanWork(pool, s, c.inputTokens, c.outputTokens, samples);
+  }
+  return { share, work };
+}
+
+function meanWork(pool: Pool, s: Scenario, input: LengthSpec, output: LengthSpec, samples: number): number {
   const drawIn = lengthSampler(input, makeRng(s.seed, "sizing/input"));
   const drawOut = lengthSampler(output, makeRng(s.seed, "sizing/output"));
   const scale = 1 / (s.efficiency.model * s.efficiency.serving * pool.hardware.tpsMultiplier);
   let sum = 0;
-  for (let i = 0; i < samples; i++) {
-    const li = drawIn();
-    const lo = drawOut();
-    if (lo > 0) sum += (lo / predictTps(pool.tps, li, lo)) * scale;
-  }
+  for (let i = 0; i < samples; i++) sum += queryWorkNodeS(pool.tps, drawIn(), drawOut(), scale);
   return sum / samples;
 }
