@@ -105,11 +105,14 @@ export class Simulation {
   private readonly warmupSlot: number;
   /** Pool i's autoscaler ticks at slot autoscaleSlot + i. */
   private readonly autoscaleSlot: number;
-  // Per pool, running sums (RUNNING_SUMS of them) and their time integrals, and when last integrated.
+  // Per pool, running sums (RUNNING_SUMS of them) and their time integrals from the end of the warmup.
+  // A sum is integrated only when it changes (or is read): an event touches the few sums it changes,
+  // not all of them. Kahan-compensated: a day adds billions of small terms to each integral.
   private readonly run: Float64Array;
   private readonly integral: Float64Array;
   private readonly integralCarry: Float64Array;
-  private readonly poolLastS: Float64Array;
+  /** Per sum, the time its integral runs to. */
+  private readonly sumLastS: Float64Array;
   // The workload.
   private readonly arrivals: ArrivalStream;
   private readonly poolCum: Float64Array[];
@@ -191,8 +194,8 @@ export class Simulation {
     this.run = new Float64Array(np * RUNNING_SUMS);
     this.integral = new Float64Array(np * RUNNING_SUMS);
     this.integralCarry = new Float64Array(np * RUNNING_SUMS);
+    this.sumLastS = new Float64Array(np * RUNNING_SUMS);
     this.lastTickIntegral = new Float64Array(np * RUNNING_SUMS);
-    this.poolLastS = new Float64Array(np);
     this.pools.forEach((p, i) => {
       const r = i * RUNNING_SUMS;
       const on = p.count - p.parkedCount;
@@ -404,28 +407,47 @@ export class Simulation {
 
   /** The node's active count changes by delta (+1 or -1): integrate the pool's sums, then update them. */
   private changeActive(node: number, pi: number, p: PoolRuntime, t: number, delta: number): void {
-    this.integratePool(pi, t);
     const k = this.active[node];
     const k2 = k + delta;
     this.active[node] = k2;
     const tb = p.t;
     const r = pi * RUNNING_SUMS;
-    const run = this.run;
-    run[r + HOST] += tb.hostMw[k2] - tb.hostMw[k];
-    run[r + ACTIVE] += delta;
-    run[r + SATURATED] += tb.saturatedMw[k2] - tb.saturatedMw[k];
-    run[r + SPEED] += tb.speedMicro[k2] - tb.speedMicro[k];
+    this.change(r + HOST, tb.hostMw[k2] - tb.hostMw[k], t);
+    this.change(r + ACTIVE, delta, t);
+    this.change(r + SATURATED, tb.saturatedMw[k2] - tb.saturatedMw[k], t);
+    this.change(r + SPEED, tb.speedMicro[k2] - tb.speedMicro[k], t);
     if (k === 0) {
-      run[r + GPU_IDLE] -= tb.gpuMw[0];
-      run[r + IDLE_NODE] -= tb.nodeMw[0];
-      run[r + BUSY_NODES] += 1;
-      run[r + GPU_BUSY] += tb.gpuMw[k2];
+      this.change(r + GPU_IDLE, -tb.gpuMw[0], t);
+      this.change(r + IDLE_NODE, -tb.nodeMw[0], t);
+      this.change(r + BUSY_NODES, 1, t);
+      this.change(r + GPU_BUSY, tb.gpuMw[k2], t);
     } else if (k2 === 0) {
-      run[r + GPU_IDLE] += tb.gpuMw[0];
-      run[r + IDLE_NODE] += tb.nodeMw[0];
-      run[r + BUSY_NODES] -= 1;
-      run[r + GPU_BUSY] -= tb.gpuMw[k];
-    } else run[r + GPU_BUSY] += tb.gpuMw[k2] - tb.gpuMw[k];
+      this.change(r + GPU_IDLE, tb.gpuMw[0], t);
+      this.change(r + IDLE_NODE, tb.nodeMw[0], t);
+      this.change(r + BUSY_NODES, -1, t);
+      this.change(r + GPU_BUSY, -tb.gpuMw[k], t);
+    } else this.change(r + GPU_BUSY, tb.gpuMw[k2] - tb.gpuMw[k], t);
+  }
+
+  /** Running sum i changes by d at time t. */
+  private change(i: number, d: number, t: number): void {
+    if (d === 0) return;
+    this.integrateSum(i, t);
+    this.run[i] += d;
+  }
+
+  /** Brings sum i's integral up to t. */
+  private integrateSum(i: number, t: number): void {
+    const last = this.sumLastS[i];
+    const from = last > this.warmupS ? last : this.warmupS;
+    if (t > from) {
+      const y = this.run[i] * (t - from) - this.integralCarry[i];
+      const integral = this.integral[i];
+      const sum = integral + y;
+      this.integralCarry[i] = sum - integral - y;
+      this.integral[i] = sum;
+    }
+    this.sumLastS[i] = t;
   }
 
   /**
@@ -467,34 +489,32 @@ export class Simulation {
 
   /** A node with no query left is switched off: its idle power becomes parked power. */
   private park(node: number, pi: number, p: PoolRuntime, t: number): void {
-    this.integratePool(pi, t);
     if (this.state[node] === DRAINING) this.removeDraining(node, p);
     this.state[node] = PARKED;
     p.parked[p.parkedCount++] = node;
     const tb = p.t;
     const r = pi * RUNNING_SUMS;
-    this.run[r + GPU_IDLE] -= tb.gpuMw[0];
-    this.run[r + HOST] -= tb.hostMw[0];
-    this.run[r + RUN.interconnectMw] -= tb.interconnectMw;
-    this.run[r + IDLE_NODE] += tb.parkedMw - tb.nodeMw[0];
-    this.run[r + RUN.parkedMw] += tb.parkedMw;
-    this.run[r + RUN.nodesOn] -= 1;
-    this.run[r + RUN.parkedNodes] += 1;
+    this.change(r + GPU_IDLE, -tb.gpuMw[0], t);
+    this.change(r + HOST, -tb.hostMw[0], t);
+    this.change(r + RUN.interconnectMw, -tb.interconnectMw, t);
+    this.change(r + IDLE_NODE, tb.parkedMw - tb.nodeMw[0], t);
+    this.change(r + RUN.parkedMw, tb.parkedMw, t);
+    this.change(r + RUN.nodesOn, -1, t);
+    this.change(r + RUN.parkedNodes, 1, t);
   }
 
   /** A parked node powers up: it draws idle power at once and serves after the wake delay. */
   private wake(node: number, pi: number, p: PoolRuntime, t: number, delayS: number): void {
-    this.integratePool(pi, t);
     this.state[node] = WAKING;
     const tb = p.t;
     const r = pi * RUNNING_SUMS;
-    this.run[r + GPU_IDLE] += tb.gpuMw[0];
-    this.run[r + HOST] += tb.hostMw[0];
-    this.run[r + RUN.interconnectMw] += tb.interconnectMw;
-    this.run[r + IDLE_NODE] += tb.nodeMw[0] - tb.parkedMw;
-    this.run[r + RUN.parkedMw] -= tb.parkedMw;
-    this.run[r + RUN.parkedNodes] -= 1;
-    this.run[r + RUN.wakingNodes] += 1;
+    this.change(r + GPU_IDLE, tb.gpuMw[0], t);
+    this.change(r + HOST, tb.hostMw[0], t);
+    this.change(r + RUN.interconnectMw, tb.interconnectMw, t);
+    this.change(r + IDLE_NODE, tb.nodeMw[0] - tb.parkedMw, t);
+    this.change(r + RUN.parkedMw, -tb.parkedMw, t);
+    this.change(r + RUN.parkedNodes, -1, t);
+    this.change(r + RUN.wakingNodes, 1, t);
     this.lastS[node] = t;
     this.events.schedule(node, t + delayS);
   }
@@ -502,9 +522,8 @@ export class Simulation {
   private wakeComplete(node: number, t: number): void {
     const pi = this.nodePool[node];
     const p = this.pools[pi];
-    this.integratePool(pi, t);
-    this.run[pi * RUNNING_SUMS + RUN.wakingNodes] -= 1;
-    this.run[pi * RUNNING_SUMS + RUN.nodesOn] += 1;
+    this.change(pi * RUNNING_SUMS + RUN.wakingNodes, -1, t);
+    this.change(pi * RUNNING_SUMS + RUN.nodesOn, 1, t);
     this.events.cancel(node);
     this.bringOn(node, pi, p, t);
   }
@@ -536,22 +555,9 @@ export class Simulation {
     this.drainPos[last] = i;
   }
 
-  private integratePool(pi: number, t: number): void {
-    const from = Math.max(this.poolLastS[pi], this.warmupS);
-    if (t > from) {
-      const dt = t - from;
-      const r = pi * RUNNING_SUMS;
-      // Kahan summation: a day adds billions of small terms to each integral
-      const integral = this.integral;
-      const carry = this.integralCarry;
-      for (let c = r; c < r + RUNNING_SUMS; c++) {
-        const y = this.run[c] * dt - carry[c];
-        const sum = integral[c] + y;
-        carry[c] = sum - integral[c] - y;
-        integral[c] = sum;
-      }
-    }
-    this.poolLastS[pi] = t;
+  /** Brings every sum's integral up to t (before reading them). */
+  private materializeIntegrals(t: number): void {
+    for (let i = 0; i < this.integral.length; i++) this.integrateSum(i, t);
   }
 
   private reschedule(node: number, t: number): void {
@@ -566,7 +572,7 @@ export class Simulation {
   }
 
   private endWarmup(t: number): void {
-    for (let i = 0; i < this.pools.length; i++) this.integratePool(i, t);
+    this.materializeIntegrals(t);
     for (let node = 0; node < this.nodes; node++) {
       this.advanceNode(node, t);
       this.attrAtWarmupJ[node] = this.attrJ[node];
@@ -577,7 +583,7 @@ export class Simulation {
   }
 
   private tick(t: number): void {
-    for (let i = 0; i < this.pools.length; i++) this.integratePool(i, t);
+    this.materializeIntegrals(t);
     const from = Math.max(this.lastTickS, this.warmupS);
     if (t > from) {
       const dt = t - from;
@@ -621,7 +627,7 @@ export class Simulation {
   }
 
   private progress(t: number, wallS: number): SimProgress {
-    for (let i = 0; i < this.pools.length; i++) this.integratePool(i, t);
+    this.materializeIntegrals(t);
     const toFacility = this.facilityPerJ * 3600;
     const component = (c: number) => this.sumRun(c) / 1000;
     const powerByComponentW = {
@@ -690,7 +696,7 @@ export class Simulation {
   }
 
   private totals(stopS: number, wallS: number, stopped: boolean): SimResult {
-    for (let i = 0; i < this.pools.length; i++) this.integratePool(i, stopS);
+    this.materializeIntegrals(stopS);
     let inFlight = 0;
     for (let node = 0; node < this.nodes; node++) {
       this.advanceNode(node, stopS);

@@ -82,7 +82,7 @@ export function buildSummary(scenario: Scenario, r: SimResult, timing: { peakRss
     utilization: {
       mean_active_per_node: nodeSecondsOn > 0 ? sum(r.pools, (p) => p.activeQuerySeconds) / nodeSecondsOn : 0,
       mean_h: nodeSecondsOn > 0 ? sum(r.pools, (p) => p.speedNodeSeconds) / nodeSecondsOn : 0,
-      busy_node_fraction: nodeSecondsOn > 0 ? sum(r.pools, (p) => p.busyNodeSeconds) / nodeSecondsOn : 0,
+      busy_node_fraction: nodeSecondsOn > 0 ? Math.min(1, sum(r.pools, (p) => p.busyNodeSeconds) / nodeSecondsOn) : 0,
     },
     /** Time-averaged node counts: on (serving or draining), parked by the autoscaler, waking up. */
     fleet: {
@@ -100,7 +100,7 @@ export function buildSummary(scenario: Scenario, r: SimResult, timing: { peakRss
           nodes_on_mean: r.simulatedS > 0 ? p.nodeSecondsOn / r.simulatedS : 0,
           mean_active_per_node: p.nodeSecondsOn > 0 ? p.activeQuerySeconds / p.nodeSecondsOn : 0,
           mean_h: p.nodeSecondsOn > 0 ? p.speedNodeSeconds / p.nodeSecondsOn : 0,
-          busy_node_fraction: p.nodeSecondsOn > 0 ? p.busyNodeSeconds / p.nodeSecondsOn : 0,
+          busy_node_fraction: p.nodeSecondsOn > 0 ? Math.min(1, p.busyNodeSeconds / p.nodeSecondsOn) : 0,
         },
       ]),
     ),
