@@ -1,6 +1,7 @@
 import { cumulative, pick } from "../../models/categorical.ts";
 import { lengthSampler } from "../../models/lengths.ts";
 import { makeRng, type Rng } from "../../models/rng.ts";
+import { streamName } from "../scenario/shard.ts";
 import type { Scenario } from "../scenario/types.ts";
 import { PoissonArrivals } from "./poisson.ts";
 import type { ArrivalStream } from "./stream.ts";
@@ -23,11 +24,11 @@ export class GeneratedArrivals implements ArrivalStream {
 
   constructor(s: Scenario) {
     const w = s.workload;
-    this.times = new PoissonArrivals(makeRng(s.seed, "arrivals"), w.queriesPerDay, w.diurnal);
+    this.times = new PoissonArrivals(makeRng(s.seed, streamName(s, "arrivals")), w.queriesPerDay, w.diurnal);
     this.classCum = cumulative(w.classes.map((c) => c.share));
-    this.classRng = makeRng(s.seed, "classes");
-    this.drawInput = w.classes.map((c) => lengthSampler(c.inputTokens, makeRng(s.seed, `lengths/${c.name}/input`)));
-    this.drawOutput = w.classes.map((c) => lengthSampler(c.outputTokens, makeRng(s.seed, `lengths/${c.name}/output`)));
+    this.classRng = makeRng(s.seed, streamName(s, "classes"));
+    this.drawInput = w.classes.map((c) => lengthSampler(c.inputTokens, makeRng(s.seed, streamName(s, `lengths/${c.name}/input`))));
+    this.drawOutput = w.classes.map((c) => lengthSampler(c.outputTokens, makeRng(s.seed, streamName(s, `lengths/${c.name}/output`))));
   }
 
   advance(): number {

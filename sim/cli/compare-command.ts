@@ -1,3 +1,4 @@
+import { availableParallelism } from "node:os";
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { writeComparisonFiles } from "../report/comparison-files.ts";
@@ -16,10 +17,10 @@ import { showCompareLive } from "./compare-live.tsx";
 import { EXIT_INTERRUPTED, onInterrupt } from "./interrupt.ts";
 import { liveViewWanted } from "./live-view-wanted.ts";
 import { plainProgress } from "./plain-progress.ts";
-import { parseRunFlags } from "./run-flags.ts";
+import { parseRunFlags, parseShards } from "./run-flags.ts";
 import { parseIntFlag, UsageError } from "./usage-error.ts";
 
-export const COMPARE_USAGE = `inferwatt compare <a.yaml> <b.yaml> ... [--out DIR] [--seed N] [--set key.path=value ...] [--no-tui] [--verbose] [--force]
+export const COMPARE_USAGE = `inferwatt compare <a.yaml> <b.yaml> ... [--out DIR] [--seed N] [--set key.path=value ...] [--shards N] [--no-tui] [--verbose] [--force]
 
   Runs the scenarios side by side in worker threads (as many at once as the machine has cores), then
   prints a table of each one's figures and its ratio to the first. Writes results/compare-<UTC time>/
@@ -27,6 +28,8 @@ export const COMPARE_USAGE = `inferwatt compare <a.yaml> <b.yaml> ... [--out DIR
   comparison.json, comparison.md and report.html (charts, no network needed).
   --seed N      replaces every scenario's seed
   --set k=v     overrides one key in every scenario (repeatable), e.g. --set duration=2h
+  --shards N    splits each scenario's fleet into N shards run in parallel (see inferwatt run); the
+                scenarios then run cores / N at a time
   --no-tui      plain progress lines instead of the live view (also without a TTY, or with CI set)
   --verbose     also print the runs' logs (NDJSON) on stderr; implies --no-tui
   --force       write into an --out folder that is not empty (same-named files are replaced)`;
@@ -39,11 +42,12 @@ export async function compareCommand(argv: string[], out: (s: string) => void): 
   const verbose = values.verbose ?? false;
   // every scenario is checked before any starts
   const scenarios = files.map((file) => loadScenario(file, { set, seed }));
+  const shards = parseShards(values.shards, files.map((file, i) => ({ file, scenario: scenarios[i] })));
   const dir = makeResultsDir("compare", values.out, "results", values.force ?? false);
   const jobs: RunJob[] = uniqueNames(scenarios.map((s) => s.name)).map((name, i) => {
     const outDir = join(dir, name);
     mkdirSync(outDir);
-    return { file: files[i], set, seed, outDir, verbose };
+    return { file: files[i], set, seed, shards, outDir, verbose };
   });
   const live = liveViewWanted({ noTui: values["no-tui"] ?? false, verbose, isTTY: process.stdout.isTTY === true, env: process.env });
   const store = createStore(compareStarting(scenarios.map((s) => s.name)));
@@ -53,7 +57,7 @@ export async function compareCommand(argv: string[], out: (s: string) => void): 
     onStart: (i) => updates.queue((s) => updateRow(s, i, { status: "running" })),
     onProgress: (i, progress) => (live ? updates.queue((s) => updateRow(s, i, { progress })) : plain[i](progress)),
     onDone: (i, outcome) => updates.queue((s) => updateRow(s, i, { status: "done", outcome })),
-  });
+  }, Math.max(1, Math.floor(availableParallelism() / shards)));
   const interrupt = onInterrupt(() => pool.stop());
   try {
     const view = live ? showCompareLive(store) : null;

@@ -1,4 +1,7 @@
 import { parseArgs } from "node:util";
+import { MAX_SHARDS, shardProblem } from "../scenario/shard.ts";
+import type { Scenario } from "../scenario/types.ts";
+import { parseIntFlag, UsageError } from "./usage-error.ts";
 
 /** The flags `run` and `compare` share, parsed; positionals are the scenario files. */
 export function parseRunFlags(argv: string[]) {
@@ -11,8 +14,20 @@ export function parseRunFlags(argv: string[]) {
       "no-tui": { type: "boolean" },
       verbose: { type: "boolean" },
       force: { type: "boolean" },
+      shards: { type: "string" },
     },
     allowPositionals: true,
     strict: true,
   });
+}
+
+/** --shards: a whole number from 1 to MAX_SHARDS that every scenario can be split into (exit 2 otherwise). */
+export function parseShards(text: string | undefined, scenarios: readonly { file: string; scenario: Scenario }[]): number {
+  const shards = parseIntFlag("--shards", text, 1) ?? 1;
+  if (shards > MAX_SHARDS) throw new UsageError(`--shards: got ${shards}; expected at most ${MAX_SHARDS}`);
+  for (const { file, scenario } of scenarios) {
+    const problem = shardProblem(scenario, shards);
+    if (problem) throw new UsageError(`--shards ${shards}: ${file}: ${problem}`);
+  }
+  return shards;
 }

@@ -114,6 +114,8 @@ export interface SimProgress {
   readonly whPerQueryMean: number;
   /** Mean facility power of each finished time-series interval so far, MW (for a sparkline). */
   readonly facilityMwSeries: readonly number[];
+  /** A shard's progress only: its latency and energy histograms, so that shards' quantiles merge exactly. */
+  readonly histograms?: { readonly e2eS: LogHistogram; readonly energyWh: LogHistogram };
 }
 
 /** What a run produced, before it is written as summary.json (engine units: Wh, seconds). */

@@ -13,6 +13,7 @@ import { ARRIVAL_S, ATTR_START_J, CLASS_INDEX, INPUT_TOKENS, QuerySlots, START_S
 import { poolDemand } from "../fleet/sizing.ts";
 import { TagHeaps } from "../fleet/tag-heaps.ts";
 import { LogHistogram } from "../metrics/log-histogram.ts";
+import { streamName } from "../scenario/shard.ts";
 import type { Autoscale, RouterKind, Scenario } from "../scenario/types.ts";
 import { EventHeap } from "./event-heap.ts";
 import { type ClassTotals, type PoolTotals, type SimProgress, type SimResult, type TimeseriesRow, RUN as RUN_INDEX, RUNNING_SUMS as SUMS_COUNT } from "./result.ts";
@@ -156,7 +157,7 @@ export class Simulation {
         router: ROUTER_CODE[p.router],
         index: new LoadIndex(first, p.nodes, p.maxBatch, startOn[i]),
         queue: new Fifo(),
-        rng: makeRng(seed, `routing/${p.name}`),
+        rng: makeRng(seed, streamName(scenario, `routing/${p.name}`)),
         rr: 0,
         autoscale: p.autoscale,
         parked: new Int32Array(p.nodes),
@@ -211,7 +212,7 @@ export class Simulation {
     const w = scenario.workload;
     this.arrivals = arrivals ?? arrivalStreamFor(scenario) ?? new GeneratedArrivals(scenario);
     this.poolCum = w.classes.map((c) => cumulative(scenario.pools.map((p) => p.classShares[c.name] ?? 0)));
-    this.poolRng = makeRng(seed, "pools");
+    this.poolRng = makeRng(seed, streamName(scenario, "pools"));
     this.workTables = w.classes.flatMap((c) =>
       this.pools.map((p) => ("fixed" in c.inputTokens ? workTable(p, Math.round(c.inputTokens.fixed)) : null)),
     );
@@ -685,6 +686,7 @@ export class Simulation {
       facilityMwSeries: this.timeseries.map(
         (row) => ((row.gpuBusyMw + row.gpuIdleMw + row.hostMw + row.interconnectMw + row.parkedMw) / 1e9) * toFacility,
       ),
+      ...(this.scenario.shard ? { histograms: { e2eS: e2e, energyWh: energy } } : {}),
     };
   }
 

@@ -62,7 +62,19 @@ export class LogHistogram {
     return this.max;
   }
 
-  merge(other: LogHistogram): void {
+  /** A histogram again from its fields, e.g. after it was posted between threads (which drops the class). */
+  static fromFields(f: Pick<LogHistogram, "counts" | "zeros" | "count" | "sum" | "min" | "max">): LogHistogram {
+    const h = new LogHistogram();
+    h.counts.set(f.counts);
+    h.zeros = f.zeros;
+    h.count = f.count;
+    h.sum = f.sum;
+    h.min = f.min;
+    h.max = f.max;
+    return h;
+  }
+
+  merge(other: Pick<LogHistogram, "counts" | "zeros" | "count" | "sum" | "min" | "max">): void {
     for (let i = 0; i < HISTOGRAM_BUCKETS; i++) this.counts[i] += other.counts[i];
     this.zeros += other.zeros;
     this.count += other.count;

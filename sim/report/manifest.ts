@@ -24,10 +24,12 @@ export interface Manifest {
   readonly started_at: string;
   readonly ended_at: string;
   readonly incomplete: boolean;
+  /** Shards the fleet was split into (1: one simulation). */
+  readonly shards: number;
   readonly scenario: Scenario;
 }
 
-export function buildManifest(scenario: Scenario, file: string | null, startedAt: Date, endedAt: Date, incomplete: boolean): Manifest {
+export function buildManifest(scenario: Scenario, file: string | null, startedAt: Date, endedAt: Date, incomplete: boolean, shards = 1): Manifest {
   return {
     inferwatt_version: VERSION,
     git_commit: gitCommit(),
@@ -37,6 +39,7 @@ export function buildManifest(scenario: Scenario, file: string | null, startedAt
     started_at: startedAt.toISOString(),
     ended_at: endedAt.toISOString(),
     incomplete,
+    shards,
     scenario,
   };
 }

@@ -17,7 +17,7 @@ function latency(wait: LogHistogram, ttft: LogHistogram, e2e: LogHistogram) {
 const sum = <T>(xs: readonly T[], f: (x: T) => number) => xs.reduce((s, x) => s + f(x), 0);
 
 /** summary.json: the keys DESIGN.md names (tools rely on them), plus the ledger and per-pool figures. */
-export function buildSummary(scenario: Scenario, r: SimResult, timing: { peakRssMb: number }) {
+export function buildSummary(scenario: Scenario, r: SimResult, timing: { peakRssMb: number; shards?: number }) {
   const { pue, orchestrationOverhead } = scenario.facility;
   const gpuBusyWh = sum(r.pools, (p) => p.gpuBusyWh);
   const gpuIdleWh = sum(r.pools, (p) => p.gpuIdleWh);
@@ -109,6 +109,8 @@ export function buildSummary(scenario: Scenario, r: SimResult, timing: { peakRss
       wall_s: r.wallS,
       queries_per_wall_s: r.wallS > 0 ? r.arrived / r.wallS : null,
       peak_rss_mb: timing.peakRssMb,
+      /** Shards the fleet was split into and run in parallel (1: one simulation). */
+      shards: timing.shards ?? 1,
     },
   };
 }

@@ -1,7 +1,7 @@
 import { join } from "node:path";
 import pino from "pino";
 import { Simulation } from "../engine/simulation.ts";
-import type { SimProgress } from "../engine/result.ts";
+import type { SimProgress, SimResult } from "../engine/result.ts";
 import { writeFileAtomic } from "../report/atomic-write.ts";
 import { classesCsv, timeseriesCsv } from "../report/csv-files.ts";
 import { energyQuantilesCsv } from "../report/energy-quantiles.ts";
@@ -27,29 +27,51 @@ export interface RunOutcome {
   readonly incomplete: boolean;
 }
 
-/** Simulates a scenario and writes its results folder: manifest, summary, time series, classes, energy quantiles, report, log. */
-export function executeRun(scenario: Scenario, opts: ExecuteOptions): RunOutcome {
+/** A run's log (run.log in its folder, and stderr with --verbose) and when it started. */
+export interface RunLog {
+  readonly log: pino.Logger;
+  readonly logFile: pino.DestinationStream & { flushSync(): void };
+  readonly startedAt: Date;
+}
+
+/** Opens the run's log and records the start. */
+export function openRunLog(scenario: Scenario, opts: ExecuteOptions, shards = 1): RunLog {
   const logFile = pino.destination({ dest: join(opts.outDir, "run.log"), sync: true });
   // pino takes a multistream as its second argument only: as the first it reads it as options (and logs to stdout)
   const log = opts.verbose ? pino({}, pino.multistream([{ stream: logFile }, { stream: process.stderr }])) : pino(logFile);
   const startedAt = new Date();
-  log.info({ scenario: scenario.name, seed: scenario.seed, file: opts.file, nodes: scenario.pools.reduce((s, p) => s + p.nodes, 0) }, "run started");
+  log.info(
+    { scenario: scenario.name, seed: scenario.seed, file: opts.file, nodes: scenario.pools.reduce((s, p) => s + p.nodes, 0), shards },
+    "run started",
+  );
+  return { log, logFile, startedAt };
+}
+
+/** Simulates a scenario and writes its results folder: manifest, summary, time series, classes, energy quantiles, report, log. */
+export function executeRun(scenario: Scenario, opts: ExecuteOptions): RunOutcome {
+  const runLog = openRunLog(scenario, opts);
   const sim = new Simulation(scenario);
   const result = sim.runToEnd({
     onProgress: (p) => {
-      log.debug({ sim_s: p.simS, arrived: p.arrived, events: p.events, power_w: p.powerW }, "progress");
+      runLog.log.debug({ sim_s: p.simS, arrived: p.arrived, events: p.events, power_w: p.powerW }, "progress");
       return opts.onProgress?.(p);
     },
   });
+  return writeRun(scenario, result, opts, runLog);
+}
+
+/** Writes a finished (or stopped) run's results folder; `shards` > 1 when result merges that many shards. */
+export function writeRun(scenario: Scenario, result: SimResult, opts: ExecuteOptions, runLog: RunLog, shards = 1): RunOutcome {
+  const { log, logFile, startedAt } = runLog;
   const incomplete = result.state !== "completed";
-  const summary = buildSummary(scenario, result, { peakRssMb: process.resourceUsage().maxRSS / 1024 });
+  const summary = buildSummary(scenario, result, { peakRssMb: process.resourceUsage().maxRSS / 1024, shards });
   writeFileAtomic(join(opts.outDir, "summary.json"), JSON.stringify(summary, null, 2) + "\n");
   writeFileAtomic(join(opts.outDir, "timeseries.csv"), timeseriesCsv(scenario, result));
   writeFileAtomic(join(opts.outDir, "classes.csv"), classesCsv(result));
   writeFileAtomic(join(opts.outDir, "energy_quantiles.csv"), energyQuantilesCsv(result));
   writeFileAtomic(
     join(opts.outDir, "manifest.json"),
-    JSON.stringify(buildManifest(scenario, opts.file, startedAt, new Date(), incomplete), null, 2) + "\n",
+    JSON.stringify(buildManifest(scenario, opts.file, startedAt, new Date(), incomplete, shards), null, 2) + "\n",
   );
   writeReportHtml(opts.outDir, [readRunData(opts.outDir)]);
   log.info(

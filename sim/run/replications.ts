@@ -17,7 +17,8 @@ export function startReplications(main: RunJob, count: number, events: PoolEvent
   const jobs: RunJob[] = Array.from({ length: count }, (_, i) => {
     const outDir = join(main.outDir, "replications", `rep-${String(i + 1).padStart(width, "0")}`);
     mkdirSync(outDir, { recursive: true });
-    return { ...main, replication: i + 1, outDir, verbose: false };
+    // replications already fill the cores, one per core: each runs unsharded
+    return { ...main, replication: i + 1, outDir, verbose: false, shards: 1 };
   });
   const pool = runPool(jobs, events);
   const done = pool.done.then((outcomes) => {

@@ -1,4 +1,4 @@
-import type { SimProgress } from "../engine/result.ts";
+import type { SimProgress, SimResult } from "../engine/result.ts";
 import type { RunOutcome } from "./execute.ts";
 
 /** What a worker needs to run one scenario: it loads the file itself (a resolved scenario stays on the main thread). */
@@ -10,6 +10,8 @@ export interface RunJob {
   readonly seed?: number;
   /** Replication r >= 1 of an uncertain scenario (absent: uncertain numbers at their medians). */
   readonly replication?: number;
+  /** Split the fleet into this many shards, each simulated in its own worker thread (absent: 1). */
+  readonly shards?: number;
   /** An existing, empty folder. */
   readonly outDir: string;
   readonly verbose: boolean;
@@ -19,6 +21,18 @@ export interface RunJob {
 export type WorkerMessage =
   | { readonly type: "progress"; readonly progress: SimProgress }
   | { readonly type: "done"; readonly outcome: RunOutcome };
+
+/** What a shard worker needs: the run's job, which shard it is, and the run's stop flag. */
+export interface ShardJob {
+  readonly job: RunJob;
+  readonly index: number;
+  readonly count: number;
+}
+
+/** Messages a shard worker posts to its run worker. */
+export type ShardMessage =
+  | { readonly type: "progress"; readonly progress: SimProgress }
+  | { readonly type: "result"; readonly result: SimResult };
 
 /** Int32 slot 0 of the shared stop flag: set to 1 by the main thread to stop the run (Ctrl+C). */
 export const STOP = 0;

@@ -1,15 +1,17 @@
-// Runs one scenario in a worker thread (started by run-in-worker.ts through worker-bootstrap.js).
+// Runs one scenario in a worker thread (started by run-in-worker.ts through worker-bootstrap.js): as
+// one simulation, or split into shards that run in worker threads of their own (sharded.ts).
 import { parentPort, workerData } from "node:worker_threads";
 import { loadScenario } from "../scenario/load.ts";
-import { executeRun } from "./execute.ts";
+import { executeRun, type ExecuteOptions } from "./execute.ts";
 import { STOP, type RunJob, type WorkerMessage } from "./run-job.ts";
+import { runSharded } from "./sharded.ts";
 
 const { job, stopFlag } = workerData as { job: RunJob; stopFlag: SharedArrayBuffer };
 const stop = new Int32Array(stopFlag);
 const post = (m: WorkerMessage) => parentPort!.postMessage(m);
 
 const scenario = loadScenario(job.file, { set: job.set, seed: job.seed, replication: job.replication });
-const outcome = executeRun(scenario, {
+const opts: ExecuteOptions = {
   file: job.file,
   outDir: job.outDir,
   verbose: job.verbose,
@@ -18,5 +20,7 @@ const outcome = executeRun(scenario, {
     // the loop is synchronous, so a stop request is read here rather than received as a message
     return Atomics.load(stop, STOP) === 1 ? "stop" : undefined;
   },
-});
+};
+const shards = job.shards ?? 1;
+const outcome = shards > 1 ? await runSharded(scenario, job, shards, stopFlag, opts) : executeRun(scenario, opts);
 post({ type: "done", outcome });

@@ -72,6 +72,8 @@ export interface Scenario {
   readonly uncertain?: Readonly<Record<string, number>>;
   /** 0: uncertain numbers at their medians; r >= 1: replication r. */
   readonly replication?: number;
+  /** Present: this scenario is one shard of a larger one (sim/scenario/shard.ts). */
+  readonly shard?: { readonly index: number; readonly count: number };
 }
 
 /** Token counts a trace row must have to belong to a class (inclusive; absent: unbounded). */

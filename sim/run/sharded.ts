@@ -1,0 +1,64 @@
+import { Worker } from "node:worker_threads";
+import { mergeProgress, mergeResults } from "../engine/merge.ts";
+import type { SimProgress, SimResult } from "../engine/result.ts";
+import type { Scenario } from "../scenario/types.ts";
+import { openRunLog, writeRun, type ExecuteOptions, type RunOutcome } from "./execute.ts";
+import type { RunJob, ShardJob, ShardMessage } from "./run-job.ts";
+
+/** How often the merged progress goes to the main thread, wall seconds (each shard reports about this often too). */
+const PROGRESS_EVERY_S = 0.25;
+
+/**
+ * Runs the job's scenario as job.shards shards, each in its own worker thread, all at once; merges
+ * their progress for the live view and their results into one (sim/engine/merge.ts), and writes the
+ * results folder as a single run would. The shards read the run's stop flag themselves.
+ */
+export async function runSharded(
+  scenario: Scenario,
+  job: RunJob,
+  count: number,
+  stopFlag: SharedArrayBuffer,
+  opts: ExecuteOptions,
+): Promise<RunOutcome> {
+  const runLog = openRunLog(scenario, opts, count);
+  const latest: (SimProgress | null)[] = Array.from({ length: count }, () => null);
+  let lastPostS = 0;
+  const onShardProgress = (index: number, p: SimProgress) => {
+    latest[index] = p;
+    const nowS = performance.now() / 1000;
+    if (nowS - lastPostS < PROGRESS_EVERY_S || latest.some((l) => l === null)) return;
+    lastPostS = nowS;
+    const merged = mergeProgress(latest as SimProgress[]);
+    runLog.log.debug({ sim_s: merged.simS, arrived: merged.arrived, events: merged.events, power_w: merged.powerW }, "progress");
+    opts.onProgress?.(merged);
+  };
+  const shards = Array.from({ length: count }, (_, index) => runShard({ job, index, count }, stopFlag, (p) => onShardProgress(index, p)));
+  let results: SimResult[];
+  try {
+    results = await Promise.all(shards.map((s) => s.done));
+  } catch (e) {
+    // one shard failed: the others are of no use
+    await Promise.all(shards.map((s) => s.terminate()));
+    throw e;
+  }
+  return writeRun(scenario, mergeResults(results), opts, runLog, count);
+}
+
+function runShard(shard: ShardJob, stopFlag: SharedArrayBuffer, onProgress: (p: SimProgress) => void) {
+  const worker = new Worker(new URL("./worker-bootstrap.js", import.meta.url), {
+    workerData: { entry: "./shard-worker.ts", shard, stopFlag },
+  });
+  const done = new Promise<SimResult>((resolve, reject) => {
+    let result: SimResult | undefined;
+    worker.on("message", (m: ShardMessage) => {
+      if (m.type === "progress") onProgress(m.progress);
+      else result = m.result;
+    });
+    worker.on("error", reject);
+    worker.on("exit", (code) => {
+      if (result) resolve(result);
+      else reject(new Error(`shard ${shard.index + 1} of ${shard.count} of ${shard.job.file} exited with code ${code} before it finished`));
+    });
+  });
+  return { done, terminate: () => worker.terminate() };
+}
