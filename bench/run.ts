@@ -1,23 +1,45 @@
-// npm run bench: each benchmark scenario 3 times in a fresh process; prints one JSON line per scenario
+// npm run bench: each benchmark scenario 3 times in a fresh process; prints one JSON line per benchmark
 // (the median run by wall time) and, with --record, appends them with machine and date to bench/results.jsonl.
+// `npm run bench -- NAME ...` runs the benchmarks whose name contains one of the NAMEs; the full days
+// (`day`, about 8 minutes a run) run only when named. `--runs N` changes the 3.
 import { execFileSync } from "node:child_process";
 import { appendFileSync } from "node:fs";
 import os from "node:os";
 
-const record = process.argv.includes("--record");
-const only = process.argv.slice(2).filter((a) => !a.startsWith("--"));
-const BENCHES: { file: string; set?: string[] }[] = [
-  { file: "bench/scenarios/hour-8000.yaml" },
-  { file: "bench/scenarios/hour-3pools.yaml" },
-  { file: "bench/scenarios/small.yaml" },
+interface Bench {
+  readonly name: string;
+  readonly file: string;
+  readonly set?: readonly string[];
+  /** Split into this many shards run in parallel worker threads (absent: one simulation on one core). */
+  readonly shards?: number;
+  /** Runs only when named on the command line. */
+  readonly onRequest?: boolean;
+}
+
+const BENCHES: Bench[] = [
+  { name: "hour-8000", file: "bench/scenarios/hour-8000.yaml" },
+  { name: "hour-8000-2-shards", file: "bench/scenarios/hour-8000.yaml", shards: 2 },
+  { name: "hour-3pools", file: "bench/scenarios/hour-3pools.yaml" },
+  { name: "hour-3pools-2-shards", file: "bench/scenarios/hour-3pools.yaml", shards: 2 },
+  { name: "small", file: "bench/scenarios/small.yaml" },
+  // scenarios/baseline.yaml: the first 15 minutes (1e7 queries) and the whole day (1e9), for memory against queries
+  { name: "day-baseline-15min-2-shards", file: "scenarios/baseline.yaml", set: ["duration=15m"], shards: 2, onRequest: true },
+  { name: "day-baseline-2-shards", file: "scenarios/baseline.yaml", shards: 2, onRequest: true },
 ];
+
+const args = process.argv.slice(2);
+const record = args.includes("--record");
+const runsAt = args.indexOf("--runs");
+const runs = runsAt >= 0 ? Number(args[runsAt + 1]) : 3;
+const only = args.filter((a, i) => !a.startsWith("--") && args[i - 1] !== "--runs");
+const wanted = (b: Bench) => (only.length === 0 ? !b.onRequest : only.some((o) => b.name.includes(o)));
 const machine = `${os.cpus()[0]?.model ?? "cpu"} x${os.availableParallelism()}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
-for (const b of BENCHES.filter((b) => only.length === 0 || only.some((o) => b.file.includes(o)))) {
-  const runs = [0, 1, 2].map(() =>
-    JSON.parse(execFileSync(process.execPath, ["--import", "tsx", "bench/one.ts", b.file, ...(b.set ?? [])], { encoding: "utf8" })),
-  );
-  runs.sort((x, y) => x.wall_s - y.wall_s);
-  const line = { ...runs[1], runs: 3, wall_s_all: runs.map((r) => r.wall_s), machine, date: new Date().toISOString().slice(0, 10) };
+for (const b of BENCHES.filter(wanted)) {
+  const argv = ["--import", "tsx", "bench/one.ts", b.file, ...(b.set ?? []), ...(b.shards ? ["--shards", String(b.shards)] : [])];
+  const all = Array.from({ length: runs }, () => JSON.parse(execFileSync(process.execPath, argv, { encoding: "utf8" })));
+  all.sort((x, y) => x.wall_s - y.wall_s);
+  const median = all[Math.floor((all.length - 1) / 2)];
+  const line = { bench: b.name, ...median, runs, wall_s_all: all.map((r) => r.wall_s), machine, date: new Date().toISOString().slice(0, 10) };
   console.log(JSON.stringify(line));
   if (record) appendFileSync("bench/results.jsonl", JSON.stringify(line) + "\n");
 }

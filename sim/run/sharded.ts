@@ -9,9 +9,9 @@ import type { RunJob, ShardJob, ShardMessage } from "./run-job.ts";
 const PROGRESS_EVERY_S = 0.25;
 
 /**
- * Runs the job's scenario as job.shards shards, each in its own worker thread, all at once; merges
- * their progress for the live view and their results into one (sim/engine/merge.ts), and writes the
- * results folder as a single run would. The shards read the run's stop flag themselves.
+ * Runs the job's scenario as `count` shards, each in its own worker thread, all at once; merges their
+ * progress for the live view and their results into one (sim/engine/merge.ts), and writes the results
+ * folder as a single run would. The shards read the run's stop flag themselves.
  */
 export async function runSharded(
   scenario: Scenario,
@@ -21,6 +21,20 @@ export async function runSharded(
   opts: ExecuteOptions,
 ): Promise<RunOutcome> {
   const runLog = openRunLog(scenario, opts, count);
+  const result = await simulateSharded(job, count, stopFlag, (merged) => {
+    runLog.log.debug({ sim_s: merged.simS, arrived: merged.arrived, events: merged.events, power_w: merged.powerW }, "progress");
+    opts.onProgress?.(merged);
+  });
+  return writeRun(scenario, result, opts, runLog, count);
+}
+
+/** The shards of the job's scenario simulated in parallel worker threads, merged; progress merged about 4 times a second. */
+export async function simulateSharded(
+  job: RunJob,
+  count: number,
+  stopFlag: SharedArrayBuffer,
+  onProgress: (merged: SimProgress) => void,
+): Promise<SimResult> {
   const latest: (SimProgress | null)[] = Array.from({ length: count }, () => null);
   let lastPostS = 0;
   const onShardProgress = (index: number, p: SimProgress) => {
@@ -28,20 +42,16 @@ export async function runSharded(
     const nowS = performance.now() / 1000;
     if (nowS - lastPostS < PROGRESS_EVERY_S || latest.some((l) => l === null)) return;
     lastPostS = nowS;
-    const merged = mergeProgress(latest as SimProgress[]);
-    runLog.log.debug({ sim_s: merged.simS, arrived: merged.arrived, events: merged.events, power_w: merged.powerW }, "progress");
-    opts.onProgress?.(merged);
+    onProgress(mergeProgress(latest as SimProgress[]));
   };
   const shards = Array.from({ length: count }, (_, index) => runShard({ job, index, count }, stopFlag, (p) => onShardProgress(index, p)));
-  let results: SimResult[];
   try {
-    results = await Promise.all(shards.map((s) => s.done));
+    return mergeResults(await Promise.all(shards.map((s) => s.done)));
   } catch (e) {
     // one shard failed: the others are of no use
     await Promise.all(shards.map((s) => s.terminate()));
     throw e;
   }
-  return writeRun(scenario, mergeResults(results), opts, runLog, count);
 }
 
 function runShard(shard: ShardJob, stopFlag: SharedArrayBuffer, onProgress: (p: SimProgress) => void) {
