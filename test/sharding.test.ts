@@ -1,9 +1,10 @@
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { mergeResults } from "../sim/engine/merge.ts";
+import { mergeProgress, mergeResults } from "../sim/engine/merge.ts";
+import type { SimProgress } from "../sim/engine/result.ts";
 import { Simulation } from "../sim/engine/simulation.ts";
 import { buildSummary, type Summary } from "../sim/report/summary.ts";
 import { loadScenario } from "../sim/scenario/load.ts";
@@ -48,6 +49,67 @@ describe("splitting a scenario into shards", () => {
   });
 });
 
+describe("merging results", () => {
+  const s = loadScenario(scenarioFile("small.yaml"), { set: ["duration=30m"] });
+  const r = new Simulation(s).runToEnd();
+
+  it("one result merges into itself; the same result twice doubles every count and energy and keeps the quantiles", () => {
+    const one = buildSummary(s, mergeResults([r]), { peakRssMb: 0 });
+    expect(withoutTiming(one)).toEqual(withoutTiming(buildSummary(s, r, { peakRssMb: 0 })));
+    const twice = mergeResults([r, r]);
+    expect(twice.arrived).toBe(2 * r.arrived);
+    expect(twice.attributedWh).toBe(2 * r.attributedWh);
+    expect(twice.pools[0].gpuBusyWh).toBe(2 * r.pools[0].gpuBusyWh);
+    expect(twice.pools[0].nodes).toBe(2 * r.pools[0].nodes);
+    expect(twice.timeseries).toHaveLength(r.timeseries.length);
+    expect(twice.timeseries[2].arrivals).toBe(2 * r.timeseries[2].arrivals);
+    expect(twice.timeseries[2].tS).toBe(r.timeseries[2].tS);
+    expect(twice.simulatedS).toBe(r.simulatedS);
+    for (const [i, c] of r.classes.entries()) {
+      expect(twice.classes[i].e2eS.count).toBe(2 * c.e2eS.count);
+      expect(twice.classes[i].e2eS.quantile(0.99)).toBe(c.e2eS.quantile(0.99));
+      expect(twice.classes[i].energyWh.mean()).toBeCloseTo(c.energyWh.mean(), 12);
+    }
+  });
+
+  it("each shard draws its own queries", () => {
+    const [a, b] = [0, 1].map((i) => new Simulation(shardScenario(s, i, 2)).runToEnd());
+    expect(a.arrived).not.toBe(b.arrived);
+    expect(a.classes[0].e2eS.sum).not.toBe(b.classes[0].e2eS.sum);
+  });
+});
+
+describe("the live view of a sharded run", () => {
+  it("merges the shards' progress: counts and power add, the clock is the slowest shard's, quantiles of all queries", () => {
+    const s = loadScenario(scenarioFile("small.yaml"), { set: ["duration=1h"] });
+    // shard 0 stops at its first 5-minute tick, shard 1 at its third (snapshots between ticks are skipped)
+    const snapshot = (index: number, stopAt: number): SimProgress => {
+      const seen: SimProgress[] = [];
+      new Simulation(shardScenario(s, index, 2)).runToEnd({
+        progressEveryS: 0,
+        now: () => 0,
+        onProgress: (p) => (p.simS % 300 === 0 && seen.push(p) === stopAt ? "stop" : undefined),
+      });
+      return seen[stopAt - 1];
+    };
+    const parts = [snapshot(0, 1), snapshot(1, 3)];
+    const merged = mergeProgress(parts);
+    expect(merged.simS).toBe(300);
+    expect(parts[1].simS).toBe(900);
+    expect(merged.arrived).toBe(parts[0].arrived + parts[1].arrived);
+    expect(merged.powerW).toBeCloseTo(parts[0].powerW + parts[1].powerW, 6);
+    expect(merged.pools[0].nodes).toBe(s.pools[0].nodes);
+    expect(merged.pools[0].maxBatch).toBe(s.pools[0].maxBatch);
+    const completed = parts.map((p) => p.histograms!.energyWh.count);
+    const pooledMean = (parts[0].whPerQueryMean * completed[0] + parts[1].whPerQueryMean * completed[1]) / (completed[0] + completed[1]);
+    expect(merged.whPerQueryMean).toBeCloseTo(pooledMean, 12);
+    expect(merged.e2eP99S).toBeGreaterThanOrEqual(Math.min(parts[0].e2eP99S, parts[1].e2eP99S));
+    expect(merged.e2eP99S).toBeLessThanOrEqual(Math.max(parts[0].e2eP99S, parts[1].e2eP99S));
+    expect(merged.facilityMwSeries).toHaveLength(1);
+    expect(merged.facilityMwSeries[0]).toBeCloseTo(parts[0].facilityMwSeries[0] + parts[1].facilityMwSeries[0], 9);
+  });
+});
+
 describe("a sharded run agrees with one simulation of the whole fleet", () => {
   // baseline.yaml's 4,082 nodes in three pools, ten simulated minutes after a two-minute warmup: about 6 million queries
   const s = loadScenario(scenarioFile("baseline.yaml"), { set: ["duration=12m", "warmup=2m"] });
@@ -70,6 +132,20 @@ describe("a sharded run agrees with one simulation of the whole fleet", () => {
   });
 });
 
+describe("a sharded autoscaled fleet agrees with one simulation", () => {
+  it("baseline-autoscaled at a fifth of its traffic (about 490 of 4,082 nodes on): 2 shards within 1 % on energy, 5 % on p99", () => {
+    const s = loadScenario(scenarioFile("baseline-autoscaled.yaml"), { set: ["duration=70m", "warmup=10m", "workload.queries_per_day=2e8"] });
+    const whole = buildSummary(s, new Simulation(s).runToEnd(), { peakRssMb: 0 });
+    const sharded = shardedSummary(s, 2);
+    expect(whole.fleet.nodes_parked_mean).toBeGreaterThan(3000);
+    expect(rel(sharded.energy.facility_wh, whole.energy.facility_wh)).toBeLessThan(0.01);
+    expect(rel(sharded.latency_s.e2e.p99, whole.latency_s.e2e.p99)).toBeLessThan(0.05);
+    // each shard rounds its target up: at most one node more on, plus the autoscaler's own noise
+    expect(Math.abs(sharded.fleet.nodes_on_mean - whole.fleet.nodes_on_mean)).toBeLessThan(5);
+    expect(sharded.fleet.nodes_on_mean + sharded.fleet.nodes_parked_mean + sharded.fleet.nodes_waking_mean).toBeCloseTo(4082, 6);
+  });
+});
+
 describe("inferwatt run --shards", () => {
   const inferwatt = (...args: string[]) =>
     spawnSync(process.execPath, ["bin/inferwatt.js", ...args], { cwd: ROOT, encoding: "utf8", env: { ...process.env, CI: "true" } });
@@ -87,6 +163,34 @@ describe("inferwatt run --shards", () => {
     expect(JSON.parse(readFileSync(join(out, "manifest.json"), "utf8")).shards).toBe(3);
     const ts = readFileSync(join(out, "timeseries.csv"), "utf8").trim().split("\n");
     expect(ts).toHaveLength(1 + 4);
+  });
+
+  it("SIGTERM: every shard stops and writes its part; the merged results are marked incomplete, exit 130", async () => {
+    const out = join(tmp(), "run");
+    const child = spawn(process.execPath, ["bin/inferwatt.js", "run", "scenarios/small.yaml", "--shards", "2", "--out", out, "--set", "duration=24h"], {
+      cwd: ROOT,
+      env: { ...process.env, CI: "true" },
+    });
+    let stdout = "";
+    let sent = false;
+    child.stdout.on("data", (d) => {
+      stdout += d;
+      if (!sent && stdout.includes("] simulated")) sent = child.kill("SIGTERM");
+    });
+    const code = await new Promise<number | null>((resolve) => child.on("exit", resolve));
+    expect(code).toBe(130);
+    expect(JSON.parse(readFileSync(join(out, "manifest.json"), "utf8")).incomplete).toBe(true);
+    const summary = JSON.parse(readFileSync(join(out, "summary.json"), "utf8"));
+    expect(summary.state).toBe("interrupted");
+    expect(summary.sim.shards).toBe(2);
+    expect(summary.simulated_s).toBeGreaterThan(0);
+    expect(summary.simulated_s).toBeLessThan(86_400);
+    expect(summary.queries.arrived).toBe(summary.queries.completed + summary.queries.in_flight);
+    // the time series ends at the last interval both shards finished
+    const rows = readFileSync(join(out, "timeseries.csv"), "utf8").trim().split("\n");
+    const lastS = rows.length > 1 ? Number(rows.at(-1)!.split(",")[0]) : 0;
+    expect(lastS % 300).toBe(0);
+    expect(lastS).toBeLessThanOrEqual(summary.simulated_s);
   });
 
   it.each([

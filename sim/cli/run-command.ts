@@ -23,7 +23,8 @@ export const RUN_USAGE = `inferwatt run <scenario.yaml> [--out DIR] [--seed N] [
   --set k=v     overrides one key (repeatable), e.g. --set pools.0.nodes=500 --set duration=1h
   --shards N    splits the fleet into N shards (each a 1/N share of every pool's nodes and of the
                 arrivals) simulated in parallel worker threads and merged; routing happens within a
-                shard. Use as many as the machine has cores (results within about 1 % of one run)
+                shard. Meant for fleets of thousands of nodes (there, within 0.01 % of one run);
+                use as many shards as the machine has cores
   --no-tui      plain progress lines instead of the live view (also without a TTY, or with CI set)
   --verbose     also print the run's log (NDJSON) on stderr; implies --no-tui
   --force       write into an --out folder that is not empty (the run's files replace same-named ones)`;
@@ -50,7 +51,7 @@ export async function runCommand(argv: string[], out: (s: string) => void): Prom
     if (!live) out(finalSummaryLines(outcome.summary, outcome.outDir).join("\n") + "\n");
     if (outcome.incomplete || interrupt.interrupted()) return EXIT_INTERRUPTED;
     if (scenario.replications > 1) {
-      out(`replications: ${scenario.replications} runs with uncertain numbers drawn, ${availableParallelism()} at once\n`);
+      out(`replications: ${scenario.replications} runs with uncertain numbers drawn, ${Math.max(1, Math.floor(availableParallelism() / shards))} at once${shards > 1 ? `, each in ${shards} shards` : ""}\n`);
       const reps = startReplications(job, scenario.replications, {
         onDone: (i, o) => out(`  replication ${i + 1}: ${o.summary.energy.gwh_per_day.toFixed(4)} GWh/day, median ${o.summary.per_query_wh.attributed.p50.toFixed(3)} Wh per query\n`),
       });

@@ -26,9 +26,14 @@ function mergeHistograms(hs: readonly LogHistogram[]): LogHistogram {
   return out;
 }
 
-/** Time-series rows of shards add row by row (all shards tick at the same times); rows all of them reached. */
+/**
+ * Time-series rows of shards add row by row: all shards tick at the same times. Rows that not every
+ * shard has at the same time (an interrupted shard's last, partial interval) are left out.
+ */
 function addTimeseries(series: readonly (readonly TimeseriesRow[])[]): TimeseriesRow[] {
-  const rows = Math.min(...series.map((s) => s.length));
+  const most = Math.min(...series.map((s) => s.length));
+  let rows = 0;
+  while (rows < most && series.every((s) => s[rows].tS === series[0][rows].tS)) rows++;
   return Array.from({ length: rows }, (_, i) => ({ ...addRecords(series.map((s) => s[i])), tS: series[0][i].tS }));
 }
 

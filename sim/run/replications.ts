@@ -1,3 +1,4 @@
+import { availableParallelism } from "node:os";
 import { mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { writeFileAtomic } from "../report/atomic-write.ts";
@@ -9,7 +10,8 @@ import type { RunJob } from "./run-job.ts";
 
 /**
  * Replications 1..count of the run `main` (whose folder already holds the median run): each in its own
- * folder replications/rep-NN/, in worker threads, as many at once as there are cores. When all are in,
+ * folder replications/rep-NN/, in worker threads, as many at once as there are cores (divided by the
+ * run's shards). When all are in,
  * the main summary.json gets the `replications` block.
  */
 export function startReplications(main: RunJob, count: number, events: PoolEvents = {}): { pool: PoolHandle; done: Promise<ReplicationsBlock | null> } {
@@ -17,10 +19,10 @@ export function startReplications(main: RunJob, count: number, events: PoolEvent
   const jobs: RunJob[] = Array.from({ length: count }, (_, i) => {
     const outDir = join(main.outDir, "replications", `rep-${String(i + 1).padStart(width, "0")}`);
     mkdirSync(outDir, { recursive: true });
-    // replications already fill the cores, one per core: each runs unsharded
-    return { ...main, replication: i + 1, outDir, verbose: false, shards: 1 };
+    return { ...main, replication: i + 1, outDir, verbose: false };
   });
-  const pool = runPool(jobs, events);
+  // sharded like the main run (the same model of the fleet), so cores / shards of them at once
+  const pool = runPool(jobs, events, Math.max(1, Math.floor(availableParallelism() / (main.shards ?? 1))));
   const done = pool.done.then((outcomes) => {
     if (outcomes.some((o) => o === null || o.incomplete)) return null;
     const block = replicationsBlock(

@@ -26,9 +26,10 @@ export function shardProblem(s: Scenario, count: number): string | null {
 
 /**
  * Shard `index` of `count`: every pool keeps floor(n / count) of its n nodes (the first n mod count
- * shards one more), its autoscaler's min and max split the same way, and the shard receives 1 / count
- * of the arrivals (a Poisson process split in count independent ones). Its random streams are its own.
- * Routing then happens within the shard: a query only ever sees the nodes of its shard.
+ * shards one more), its autoscaler's min and max split the same way (but a min of at least 1 stays at
+ * least 1 in every shard), and the shard receives 1 / count of the arrivals (a Poisson process split
+ * in count independent ones). Its random streams are its own. Routing then happens within the shard:
+ * a query only ever sees the nodes of its shard, and each shard's autoscaler rounds its own target up.
  */
 export function shardScenario(s: Scenario, index: number, count: number): Scenario {
   const problem = shardProblem(s, count);
@@ -38,7 +39,8 @@ export function shardScenario(s: Scenario, index: number, count: number): Scenar
   const pools: Pool[] = s.pools.map((p) => ({
     ...p,
     nodes: part(p.nodes),
-    ...(p.autoscale ? { autoscale: { ...p.autoscale, min: part(p.autoscale.min), max: part(p.autoscale.max) } } : {}),
+    // a pool that keeps at least one node on keeps one in every shard (so up to count - 1 more in all)
+    ...(p.autoscale ? { autoscale: { ...p.autoscale, min: p.autoscale.min > 0 ? Math.max(1, part(p.autoscale.min)) : 0, max: part(p.autoscale.max) } } : {}),
   }));
   return {
     ...s,
