@@ -1,4 +1,4 @@
-import { spawn, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -7,6 +7,7 @@ import { VERSION } from "../sim/report/manifest.ts";
 import { CHARTS } from "../sim/report/report-html.ts";
 import { runInWorker } from "../sim/run/run-in-worker.ts";
 import { runPool } from "../sim/run/run-pool.ts";
+import { interruptAfterProgress } from "./cli-helpers.ts";
 
 const ROOT = new URL("..", import.meta.url);
 const ESC = "\u001b";
@@ -65,16 +66,7 @@ describe("inferwatt run without a terminal", () => {
 
   it("Ctrl+C (SIGINT): partial results marked incomplete, exit code 130", async () => {
     const out = join(tmp(), "run");
-    const env = { ...process.env, CI: "true" };
-    const child = spawn(process.execPath, ["bin/inferwatt.js", "run", "scenarios/small.yaml", "--out", out, "--set", "duration=24h"], { cwd: ROOT, env });
-    let stdout = "";
-    let sent = false;
-    child.stdout.on("data", (d) => {
-      stdout += d;
-      // once: a second Ctrl+C quits at once, and after the run the default action ends the process
-      if (!sent && stdout.includes("] simulated")) sent = child.kill("SIGINT");
-    });
-    const code = await new Promise<number | null>((resolve) => child.on("exit", resolve));
+    const { code, stdout } = await interruptAfterProgress(["run", "scenarios/small.yaml", "--out", out, "--set", "duration=24h"], "SIGINT");
     expect(code).toBe(130);
     expect(stdout).toContain("INCOMPLETE: interrupted");
     expect(JSON.parse(readFileSync(join(out, "manifest.json"), "utf8")).incomplete).toBe(true);

@@ -1,8 +1,9 @@
-import { spawn, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { interruptAfterProgress } from "./cli-helpers.ts";
 
 const ROOT = new URL("..", import.meta.url);
 const env = { ...process.env, CI: "true" };
@@ -12,14 +13,7 @@ const inferwatt = (...args: string[]) => spawnSync(process.execPath, ["bin/infer
 describe("interruption", () => {
   it("SIGTERM: summary and time series up to the stop, manifest incomplete, exit 130", async () => {
     const out = join(tmp(), "run");
-    const child = spawn(process.execPath, ["bin/inferwatt.js", "run", "scenarios/small.yaml", "--out", out, "--set", "duration=24h"], { cwd: ROOT, env });
-    let stdout = "";
-    let sent = false;
-    child.stdout.on("data", (d) => {
-      stdout += d;
-      if (!sent && stdout.includes("] simulated")) sent = child.kill("SIGTERM");
-    });
-    const code = await new Promise<number | null>((resolve) => child.on("exit", resolve));
+    const { code } = await interruptAfterProgress(["run", "scenarios/small.yaml", "--out", out, "--set", "duration=24h"], "SIGTERM");
     expect(code).toBe(130);
     const manifest = JSON.parse(readFileSync(join(out, "manifest.json"), "utf8"));
     expect(manifest.incomplete).toBe(true);

@@ -1,4 +1,4 @@
-import { spawn, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -10,6 +10,7 @@ import { buildSummary, type Summary } from "../sim/report/summary.ts";
 import { loadScenario } from "../sim/scenario/load.ts";
 import { shardProblem, shardScenario, streamName } from "../sim/scenario/shard.ts";
 import type { Scenario } from "../sim/scenario/types.ts";
+import { interruptAfterProgress } from "./cli-helpers.ts";
 import { withoutTiming } from "./sim-helpers.ts";
 
 const ROOT = new URL("..", import.meta.url);
@@ -167,17 +168,7 @@ describe("inferwatt run --shards", () => {
 
   it("SIGTERM: every shard stops and writes its part; the merged results are marked incomplete, exit 130", async () => {
     const out = join(tmp(), "run");
-    const child = spawn(process.execPath, ["bin/inferwatt.js", "run", "scenarios/small.yaml", "--shards", "2", "--out", out, "--set", "duration=24h"], {
-      cwd: ROOT,
-      env: { ...process.env, CI: "true" },
-    });
-    let stdout = "";
-    let sent = false;
-    child.stdout.on("data", (d) => {
-      stdout += d;
-      if (!sent && stdout.includes("] simulated")) sent = child.kill("SIGTERM");
-    });
-    const code = await new Promise<number | null>((resolve) => child.on("exit", resolve));
+    const { code } = await interruptAfterProgress(["run", "scenarios/small.yaml", "--shards", "2", "--out", out, "--set", "duration=24h"], "SIGTERM");
     expect(code).toBe(130);
     expect(JSON.parse(readFileSync(join(out, "manifest.json"), "utf8")).incomplete).toBe(true);
     const summary = JSON.parse(readFileSync(join(out, "summary.json"), "utf8"));
