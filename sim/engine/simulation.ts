@@ -406,7 +406,7 @@ export class Simulation {
     this.lastS[node] = t;
   }
 
-  /** The node's active count changes by delta (+1 or -1): integrate the pool's sums, then update them. */
+  /** The node's active count changes by delta (+1 or -1), and with it the pool's running sums. */
   private changeActive(node: number, pi: number, p: PoolRuntime, t: number, delta: number): void {
     const k = this.active[node];
     const k2 = k + delta;
