@@ -19,7 +19,7 @@ function addRecords<T extends object>(items: readonly T[]): T {
   return out;
 }
 
-/** A histogram that went through postMessage comes back as plain fields: rebuild, then merge. */
+/** One histogram of the given ones' counts (each may be plain fields, as postMessage delivers them). */
 function mergeHistograms(hs: readonly LogHistogram[]): LogHistogram {
   const out = new LogHistogram();
   for (const h of hs) out.merge(h);

@@ -62,18 +62,7 @@ export class LogHistogram {
     return this.max;
   }
 
-  /** A histogram again from its fields, e.g. after it was posted between threads (which drops the class). */
-  static fromFields(f: Pick<LogHistogram, "counts" | "zeros" | "count" | "sum" | "min" | "max">): LogHistogram {
-    const h = new LogHistogram();
-    h.counts.set(f.counts);
-    h.zeros = f.zeros;
-    h.count = f.count;
-    h.sum = f.sum;
-    h.min = f.min;
-    h.max = f.max;
-    return h;
-  }
-
+  /** Adds another histogram's counts; it may be plain fields (a histogram posted between threads loses its class). */
   merge(other: Pick<LogHistogram, "counts" | "zeros" | "count" | "sum" | "min" | "max">): void {
     for (let i = 0; i < HISTOGRAM_BUCKETS; i++) this.counts[i] += other.counts[i];
     this.zeros += other.zeros;

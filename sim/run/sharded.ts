@@ -1,9 +1,9 @@
-import { Worker } from "node:worker_threads";
 import { mergeProgress, mergeResults } from "../engine/merge.ts";
 import type { SimProgress, SimResult } from "../engine/result.ts";
 import type { Scenario } from "../scenario/types.ts";
 import { openRunLog, writeRun, type ExecuteOptions, type RunOutcome } from "./execute.ts";
 import type { RunJob, ShardJob, ShardMessage } from "./run-job.ts";
+import { startWorker } from "./worker.ts";
 
 /** How often the merged progress goes to the main thread, wall seconds (each shard reports about this often too). */
 const PROGRESS_EVERY_S = 0.25;
@@ -55,20 +55,10 @@ export async function simulateSharded(
 }
 
 function runShard(shard: ShardJob, stopFlag: SharedArrayBuffer, onProgress: (p: SimProgress) => void) {
-  const worker = new Worker(new URL("./worker-bootstrap.js", import.meta.url), {
-    workerData: { entry: "./shard-worker.ts", shard, stopFlag },
-  });
-  const done = new Promise<SimResult>((resolve, reject) => {
-    let result: SimResult | undefined;
-    worker.on("message", (m: ShardMessage) => {
-      if (m.type === "progress") onProgress(m.progress);
-      else result = m.result;
-    });
-    worker.on("error", reject);
-    worker.on("exit", (code) => {
-      if (result) resolve(result);
-      else reject(new Error(`shard ${shard.index + 1} of ${shard.count} of ${shard.job.file} exited with code ${code} before it finished`));
-    });
-  });
+  const { done, worker } = startWorker<ShardMessage, SimResult>(
+    { entry: "./shard-worker.ts", shard, stopFlag },
+    (m) => (m.type === "progress" ? void onProgress(m.progress) : m.result),
+    `shard ${shard.index + 1} of ${shard.count} of ${shard.job.file}`,
+  );
   return { done, terminate: () => worker.terminate() };
 }
