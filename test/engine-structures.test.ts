@@ -48,6 +48,34 @@ describe("per-node tag heaps", () => {
     expect(out).toEqual([...tags].sort((a, b) => a - b));
     expect(h.size[0]).toBe(0);
   });
+
+  it("keep every node's heap apart while regions move and the slab is repacked", () => {
+    const rng = makeRng(4, "tags");
+    const nodes = 5;
+    const h = new TagHeaps(nodes, 1);
+    const ref: number[][] = Array.from({ length: nodes }, () => []);
+    const tagOf = new Map<number, number>();
+    let id = 0;
+    let peak = 0;
+    for (let step = 0; step < 20_000; step++) {
+      const node = Math.floor(rng() * nodes);
+      // pushes win early (heaps grow to hundreds), pops later (they drain)
+      if (ref[node].length === 0 || rng() < (step < 10_000 ? 0.7 : 0.3)) {
+        const tag = Math.round(rng() * 1e6);
+        tagOf.set(id, tag);
+        h.push(node, tag, id++);
+        ref[node].push(tag);
+      } else {
+        const min = Math.min(...ref[node]);
+        expect(tagOf.get(h.popMin(node))).toBe(min);
+        ref[node].splice(ref[node].indexOf(min), 1);
+      }
+      expect(h.size[node]).toBe(ref[node].length);
+      peak = Math.max(peak, ref[node].length);
+      if (h.size[node] > 0) expect(h.minTag(node)).toBe(Math.min(...ref[node]));
+    }
+    expect(peak).toBeGreaterThan(500);
+  });
 });
 
 describe("load index", () => {
