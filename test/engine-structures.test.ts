@@ -3,7 +3,7 @@ import { makeRng } from "../models/rng.ts";
 import { EventHeap } from "../sim/engine/event-heap.ts";
 import { Fifo } from "../sim/fleet/fifo.ts";
 import { LoadIndex } from "../sim/fleet/load-index.ts";
-import { QuerySlots } from "../sim/fleet/query-slots.ts";
+import { CLASS_INDEX, QuerySlots, STRIDE } from "../sim/fleet/query-slots.ts";
 import { TagHeaps } from "../sim/fleet/tag-heaps.ts";
 import { LogHistogram } from "../sim/metrics/log-histogram.ts";
 
@@ -42,9 +42,15 @@ describe("per-node tag heaps", () => {
     const rng = makeRng(2, "tags");
     const h = new TagHeaps(3, 2);
     const tags = Array.from({ length: 500 }, () => rng() * 100);
-    tags.forEach((t, i) => h.push(1, t, i));
+    tags.forEach((t, i) => h.push(1, t, i, 2 * i, i % 7));
     const out: number[] = [];
-    for (let i = 0; i < tags.length; i++) out.push(tags[h.popMin(1)]);
+    for (let i = 0; i < tags.length; i++) {
+      h.popMin(1);
+      const id = h.arrivalS;
+      // an entry's fields travel together
+      expect([h.attrStartJ, h.classIndex]).toEqual([2 * id, id % 7]);
+      out.push(tags[id]);
+    }
     expect(out).toEqual([...tags].sort((a, b) => a - b));
     expect(h.size[0]).toBe(0);
   });
@@ -63,11 +69,14 @@ describe("per-node tag heaps", () => {
       if (ref[node].length === 0 || rng() < (step < 10_000 ? 0.7 : 0.3)) {
         const tag = Math.round(rng() * 1e6);
         tagOf.set(id, tag);
-        h.push(node, tag, id++);
+        h.push(node, tag, id, -id, 0);
+        id++;
         ref[node].push(tag);
       } else {
         const min = Math.min(...ref[node]);
-        expect(tagOf.get(h.popMin(node))).toBe(min);
+        h.popMin(node);
+        expect(tagOf.get(h.arrivalS)).toBe(min);
+        expect(h.attrStartJ).toBe(-h.arrivalS);
         ref[node].splice(ref[node].indexOf(min), 1);
       }
       expect(h.size[node]).toBe(ref[node].length);
@@ -116,10 +125,14 @@ describe("FIFO and query slots", () => {
 
   it("query slots hand out distinct rows and keep their fields when growing", () => {
     const q = new QuerySlots(2);
-    const ids = Array.from({ length: 50 }, () => q.take());
+    const ids: number[] = [];
+    for (let i = 0; i < 50; i++) {
+      const id = q.take();
+      q.data[id * STRIDE + CLASS_INDEX] = id + 0.5;
+      ids.push(id);
+    }
     expect(new Set(ids).size).toBe(50);
-    ids.forEach((id) => (q.data[id * 8] = id + 0.5));
-    expect(ids.every((id) => q.data[id * 8] === id + 0.5)).toBe(true);
+    expect(ids.every((id) => q.data[id * STRIDE + CLASS_INDEX] === id + 0.5)).toBe(true);
     q.release(ids[7]);
     expect(q.take()).toBe(ids[7]);
     expect(q.inUse).toBe(50);

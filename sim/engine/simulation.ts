@@ -9,7 +9,7 @@ import type { ArrivalStream } from "../arrivals/stream.ts";
 import { Fifo } from "../fleet/fifo.ts";
 import { LoadIndex } from "../fleet/load-index.ts";
 import { poolTables, type PoolTables } from "../fleet/pool-tables.ts";
-import { ARRIVAL_S, ATTR_START_J, CLASS_INDEX, INPUT_TOKENS, QuerySlots, START_S, STRIDE, WORK_NODE_S } from "../fleet/query-slots.ts";
+import { ARRIVAL_S, CLASS_INDEX, INPUT_TOKENS, QuerySlots, STRIDE, WORK_NODE_S } from "../fleet/query-slots.ts";
 import { poolDemand } from "../fleet/sizing.ts";
 import { TagHeaps } from "../fleet/tag-heaps.ts";
 import { LogHistogram } from "../metrics/log-histogram.ts";
@@ -292,16 +292,8 @@ export class Simulation {
     this.nextArrivalS = a.advance();
     const pi = pick(this.poolCum[ci], this.poolRng);
     const p = this.pools[pi];
-    const q = this.q;
-    const id = q.take();
-    const row = id * STRIDE;
-    const qd = q.data;
-    qd[row + ARRIVAL_S] = t;
-    qd[row + CLASS_INDEX] = ci;
-    qd[row + INPUT_TOKENS] = inTok;
     const table = this.workTables[ci * this.pools.length + pi];
     const work = table !== null && outTok < WORK_TABLE_SIZE ? table[outTok] : workNodeS(p, inTok, outTok);
-    qd[row + WORK_NODE_S] = work;
     p.arrivedWorkNodeS += work;
     if (t >= this.warmupS) {
       this.arrived++;
@@ -310,11 +302,19 @@ export class Simulation {
     }
     const node = this.route(p);
     if (node < 0) {
+      const q = this.q;
+      const id = q.take();
+      const row = id * STRIDE;
+      const qd = q.data;
+      qd[row + ARRIVAL_S] = t;
+      qd[row + WORK_NODE_S] = work;
+      qd[row + INPUT_TOKENS] = inTok;
+      qd[row + CLASS_INDEX] = ci;
       p.queue.push(id);
       return;
     }
     this.advanceNode(node, t);
-    this.admit(id, node, t);
+    this.admit(node, p, t, t, work, inTok, ci);
     this.changeActive(node, pi, p, t, 1);
     p.index.moveUp(node);
     this.reschedule(node, t);
@@ -339,14 +339,14 @@ export class Simulation {
 
   private departure(node: number, t: number): void {
     this.advanceNode(node, t);
-    const id = this.tags.popMin(node);
-    this.complete(id, node, t);
+    this.tags.popMin(node);
+    this.complete(node, t);
     const pi = this.nodePool[node];
     const p = this.pools[pi];
     if (this.state[node] !== ON) {
       this.changeActive(node, pi, p, t, -1);
       if (this.active[node] === 0) this.park(node, pi, p, t);
-    } else if (p.queue.length > 0) this.admit(p.queue.shift(), node, t);
+    } else if (p.queue.length > 0) this.admitQueued(p, node, t);
     else {
       this.changeActive(node, pi, p, t, -1);
       p.index.moveDown(node);
@@ -354,37 +354,46 @@ export class Simulation {
     this.reschedule(node, t);
   }
 
-  private admit(id: number, node: number, t: number): void {
-    const qd = this.q.data;
-    const row = id * STRIDE;
-    qd[row + START_S] = t;
-    qd[row + ATTR_START_J] = this.attrJ[node];
-    this.tags.push(node, this.virtualS[node] + qd[row + WORK_NODE_S], id);
+  /**
+   * A query starts on a node at t: its finish tag goes into the node's heap with what its completion
+   * needs, and its wait and time to first token are recorded (when it arrived after the warmup).
+   */
+  private admit(node: number, p: PoolRuntime, t: number, arrivalS: number, work: number, inputTokens: number, ci: number): void {
+    this.tags.push(node, this.virtualS[node] + work, arrivalS, this.attrJ[node], ci);
+    if (arrivalS >= this.warmupS) {
+      const waitS = t - arrivalS;
+      this.waitS[ci].record(waitS);
+      this.ttftS[ci].record(waitS + inputTokens / p.prefillTokensPerS);
+    }
   }
 
-  private complete(id: number, node: number, t: number): void {
-    const q = this.q;
-    const qd = q.data;
+  /** The first query of p's queue starts on node. */
+  private admitQueued(p: PoolRuntime, node: number, t: number): void {
+    const id = p.queue.shift();
+    const qd = this.q.data;
     const row = id * STRIDE;
-    const attrStartJ = qd[row + ATTR_START_J];
+    this.admit(node, p, t, qd[row + ARRIVAL_S], qd[row + WORK_NODE_S], qd[row + INPUT_TOKENS], qd[row + CLASS_INDEX]);
+    this.q.release(id);
+  }
+
+  /** The query popMin just took off node's heap finishes at t. */
+  private complete(node: number, t: number): void {
+    const tags = this.tags;
+    const attrStartJ = tags.attrStartJ;
     const chargedJ = this.attrJ[node] - attrStartJ;
     if (this.warmedUp) {
       const warm = this.attrAtWarmupJ[node];
       this.addAttributed(attrStartJ >= warm ? chargedJ : this.attrJ[node] - warm);
     }
-    const arrivalS = qd[row + ARRIVAL_S];
+    const arrivalS = tags.arrivalS;
     if (arrivalS >= this.warmupS) {
-      const ci = qd[row + CLASS_INDEX] | 0;
-      const waitS = qd[row + START_S] - arrivalS;
+      const ci = tags.classIndex;
       this.energyWh[ci].record(chargedJ * this.facilityPerJ);
-      this.waitS[ci].record(waitS);
-      this.ttftS[ci].record(waitS + qd[row + INPUT_TOKENS] / this.pools[this.nodePool[node]].prefillTokensPerS);
       this.e2eS[ci].record(t - arrivalS);
       this.classCompleted[ci]++;
       this.completed++;
       this.tickCompleted++;
     }
-    q.release(id);
   }
 
   /** Kahan-compensated: the ledger adds one term per query. */
@@ -542,7 +551,7 @@ export class Simulation {
     if (p.queue.length === 0) return;
     this.advanceNode(node, t);
     while (p.queue.length > 0 && this.active[node] < p.maxBatch) {
-      this.admit(p.queue.shift(), node, t);
+      this.admitQueued(p, node, t);
       this.changeActive(node, pi, p, t, 1);
       p.index.moveUp(node);
     }
@@ -662,7 +671,7 @@ export class Simulation {
       wallS,
       arrived: this.arrived,
       completed: this.completed,
-      inFlight: this.q.inUse,
+      inFlight: this.sumRun(RUN.activeQueries) + this.q.inUse,
       events: this.eventCount,
       powerW,
       powerByComponentW,
@@ -703,9 +712,8 @@ export class Simulation {
     for (let node = 0; node < this.nodes; node++) {
       this.advanceNode(node, stopS);
       for (let k = 0; k < this.tags.size[node]; k++) {
-        const row = this.tags.idAt(node, k) * STRIDE;
-        if (this.warmedUp) this.addAttributed(this.attrJ[node] - Math.max(this.q.data[row + ATTR_START_J], this.attrAtWarmupJ[node]));
-        if (this.q.data[row + ARRIVAL_S] >= this.warmupS) inFlight++;
+        if (this.warmedUp) this.addAttributed(this.attrJ[node] - Math.max(this.tags.attrStartAt(node, k), this.attrAtWarmupJ[node]));
+        if (this.tags.arrivalAt(node, k) >= this.warmupS) inFlight++;
       }
     }
     for (const p of this.pools)

@@ -1,17 +1,15 @@
-/** Fields of a query's row: one cache line per query, since the event loop reaches rows at random. */
+/** Fields of a waiting query's row. */
 export const ARRIVAL_S = 0;
-export const START_S = 1;
-export const WORK_NODE_S = 2;
-/** The node's attribution clock (joules charged per active query) when the query was admitted. */
-export const ATTR_START_J = 3;
-export const INPUT_TOKENS = 4;
-export const CLASS_INDEX = 5;
-export const STRIDE = 8;
+export const WORK_NODE_S = 1;
+export const INPUT_TOKENS = 2;
+export const CLASS_INDEX = 3;
+export const STRIDE = 4;
 
 /**
- * Queries in the system (waiting or being served) as rows of one Float64Array (row id * STRIDE +
- * field), recycled through a free list: a query costs no allocation. Capacity doubles when more are
- * in flight than ever before. The free list is a stack, so a freed row, still in cache, is reused first.
+ * Queries waiting in a pool's queue, as rows of one Float64Array (row id * STRIDE + field), recycled
+ * through a free list: a query costs no allocation. (A query admitted at once needs no row: what its
+ * completion needs travels in its node's tag heap.) Capacity doubles when more wait than ever before.
+ * The free list is a stack, so a freed row, still in cache, is reused first.
  */
 export class QuerySlots {
   data: Float64Array;
