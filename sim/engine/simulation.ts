@@ -21,14 +21,8 @@ import { type ClassTotals, type PoolTotals, type SimProgress, type SimResult, ty
 // Module-level copies: imported bindings can compile to getter calls, too slow for the event loop.
 const RUN = { ...RUN_INDEX };
 const RUNNING_SUMS: number = SUMS_COUNT;
-const GPU_BUSY: number = RUN.gpuBusyMw;
-const GPU_IDLE: number = RUN.gpuIdleMw;
-const HOST: number = RUN.hostMw;
-const IDLE_NODE: number = RUN.idleNodeMw;
-const SATURATED: number = RUN.saturatedMw;
-const ACTIVE: number = RUN.activeQueries;
-const SPEED: number = RUN.speedMicro;
-const BUSY_NODES: number = RUN.busyNodes;
+/** The sums changed only by the autoscaler; all others are functions of the nodes' batch sizes (levels). */
+const NODE_COUNT_SUMS: readonly number[] = [RUN.nodesOn, RUN.parkedMw, RUN.parkedNodes, RUN.wakingNodes];
 
 // Node states. Only ON nodes receive queries; DRAINING ones finish theirs, then park.
 const ON = 0;
@@ -60,6 +54,8 @@ interface PoolRuntime {
   readonly queue: Fifo;
   readonly rng: Rng;
   rr: number;
+  /** Where the pool's batch-size levels 0..maxBatch start in the level arrays. */
+  readonly levels: number;
   readonly autoscale: Autoscale | undefined;
   /** Parked nodes (a stack) and draining nodes (a set with positions), for the autoscaler. */
   readonly parked: Int32Array;
@@ -111,6 +107,16 @@ export class Simulation {
   // not all of them. Kahan-compensated: a day adds billions of small terms to each integral.
   private readonly run: Float64Array;
   private readonly integral: Float64Array;
+  // Most sums are sums over powered nodes of a function of their batch size k (power, k itself,
+  // h(k), ...): they are kept as how many nodes are at each level k, per pool, and these counts'
+  // time integrals; a query's arrival or departure moves one node one level (two counts change,
+  // not eight sums). The sums and their integrals are made from the levels when read.
+  private readonly levelCount: Float64Array;
+  private readonly levelIntegral: Float64Array;
+  private readonly levelCarry: Float64Array;
+  private readonly levelLastS: Float64Array;
+  /** Per level, what one node at that level adds to each running sum (RUNNING_SUMS per level). */
+  private readonly levelValue: Float64Array;
   private readonly integralCarry: Float64Array;
   /** Per sum, the time its integral runs to. */
   private readonly sumLastS: Float64Array;
@@ -144,6 +150,7 @@ export class Simulation {
     this.scenario = scenario;
     const seed = scenario.seed;
     let first = 0;
+    let levels = 0;
     const startOn = scenario.pools.map((p) => initialNodesOn(scenario, p));
     this.pools = scenario.pools.map((p, i) => {
       const pr: PoolRuntime = {
@@ -159,6 +166,7 @@ export class Simulation {
         queue: new Fifo(),
         rng: makeRng(seed, streamName(scenario, `routing/${p.name}`)),
         rr: 0,
+        levels,
         autoscale: p.autoscale,
         parked: new Int32Array(p.nodes),
         parkedCount: 0,
@@ -169,6 +177,7 @@ export class Simulation {
       // nodes first + startOn .. first + count - 1 start parked; the top of the stack wakes first
       for (let k = p.nodes - 1; k >= startOn[i]; k--) pr.parked[pr.parkedCount++] = first + k;
       first += p.nodes;
+      levels += p.maxBatch + 1;
       return pr;
     });
     this.nodes = first;
@@ -197,16 +206,31 @@ export class Simulation {
     this.integralCarry = new Float64Array(np * RUNNING_SUMS);
     this.sumLastS = new Float64Array(np * RUNNING_SUMS);
     this.lastTickIntegral = new Float64Array(np * RUNNING_SUMS);
+    this.levelCount = new Float64Array(levels);
+    this.levelIntegral = new Float64Array(levels);
+    this.levelCarry = new Float64Array(levels);
+    this.levelLastS = new Float64Array(levels);
+    this.levelValue = new Float64Array(levels * RUNNING_SUMS);
     this.pools.forEach((p, i) => {
       const r = i * RUNNING_SUMS;
       const on = p.count - p.parkedCount;
-      this.run[r + RUN.gpuIdleMw] = on * p.t.gpuMw[0];
-      this.run[r + RUN.hostMw] = on * p.t.hostMw[0];
-      this.run[r + RUN.interconnectMw] = on * p.t.interconnectMw;
+      this.levelCount[p.levels] = on;
       this.run[r + RUN.parkedMw] = p.parkedCount * p.t.parkedMw;
-      this.run[r + RUN.idleNodeMw] = on * p.t.nodeMw[0] + p.parkedCount * p.t.parkedMw;
       this.run[r + RUN.nodesOn] = on;
       this.run[r + RUN.parkedNodes] = p.parkedCount;
+      const tb = p.t;
+      for (let k = 0; k <= p.maxBatch; k++) {
+        const v = (p.levels + k) * RUNNING_SUMS;
+        this.levelValue[v + RUN.gpuBusyMw] = k > 0 ? tb.gpuMw[k] : 0;
+        this.levelValue[v + RUN.gpuIdleMw] = k === 0 ? tb.gpuMw[0] : 0;
+        this.levelValue[v + RUN.hostMw] = tb.hostMw[k];
+        this.levelValue[v + RUN.interconnectMw] = tb.interconnectMw;
+        this.levelValue[v + RUN.idleNodeMw] = k === 0 ? tb.nodeMw[0] : 0;
+        this.levelValue[v + RUN.saturatedMw] = tb.saturatedMw[k];
+        this.levelValue[v + RUN.activeQueries] = k;
+        this.levelValue[v + RUN.speedMicro] = tb.speedMicro[k];
+        this.levelValue[v + RUN.busyNodes] = k > 0 ? 1 : 0;
+      }
     });
 
     const w = scenario.workload;
@@ -415,28 +439,32 @@ export class Simulation {
     this.lastS[node] = t;
   }
 
-  /** The node's active count changes by delta (+1 or -1), and with it the pool's running sums. */
+  /** The node's active count changes by delta (+1 or -1): it moves from one level to the next. */
   private changeActive(node: number, pi: number, p: PoolRuntime, t: number, delta: number): void {
     const k = this.active[node];
-    const k2 = k + delta;
-    this.active[node] = k2;
-    const tb = p.t;
-    const r = pi * RUNNING_SUMS;
-    this.change(r + HOST, tb.hostMw[k2] - tb.hostMw[k], t);
-    this.change(r + ACTIVE, delta, t);
-    this.change(r + SATURATED, tb.saturatedMw[k2] - tb.saturatedMw[k], t);
-    this.change(r + SPEED, tb.speedMicro[k2] - tb.speedMicro[k], t);
-    if (k === 0) {
-      this.change(r + GPU_IDLE, -tb.gpuMw[0], t);
-      this.change(r + IDLE_NODE, -tb.nodeMw[0], t);
-      this.change(r + BUSY_NODES, 1, t);
-      this.change(r + GPU_BUSY, tb.gpuMw[k2], t);
-    } else if (k2 === 0) {
-      this.change(r + GPU_IDLE, tb.gpuMw[0], t);
-      this.change(r + IDLE_NODE, tb.nodeMw[0], t);
-      this.change(r + BUSY_NODES, -1, t);
-      this.change(r + GPU_BUSY, -tb.gpuMw[k], t);
-    } else this.change(r + GPU_BUSY, tb.gpuMw[k2] - tb.gpuMw[k], t);
+    this.active[node] = k + delta;
+    this.changeLevel(p.levels + k, -1, t);
+    this.changeLevel(p.levels + k + delta, 1, t);
+  }
+
+  /** Level i's node count changes by d at time t. */
+  private changeLevel(i: number, d: number, t: number): void {
+    this.integrateLevel(i, t);
+    this.levelCount[i] += d;
+  }
+
+  /** Brings level i's integral up to t (Kahan-compensated, as the sums'). */
+  private integrateLevel(i: number, t: number): void {
+    const last = this.levelLastS[i];
+    const from = last > this.warmupS ? last : this.warmupS;
+    if (t > from) {
+      const y = this.levelCount[i] * (t - from) - this.levelCarry[i];
+      const integral = this.levelIntegral[i];
+      const sum = integral + y;
+      this.levelCarry[i] = sum - integral - y;
+      this.levelIntegral[i] = sum;
+    }
+    this.levelLastS[i] = t;
   }
 
   /** Running sum i changes by d at time t. */
@@ -502,13 +530,9 @@ export class Simulation {
     if (this.state[node] === DRAINING) this.removeDraining(node, p);
     this.state[node] = PARKED;
     p.parked[p.parkedCount++] = node;
-    const tb = p.t;
     const r = pi * RUNNING_SUMS;
-    this.change(r + GPU_IDLE, -tb.gpuMw[0], t);
-    this.change(r + HOST, -tb.hostMw[0], t);
-    this.change(r + RUN.interconnectMw, -tb.interconnectMw, t);
-    this.change(r + IDLE_NODE, tb.parkedMw - tb.nodeMw[0], t);
-    this.change(r + RUN.parkedMw, tb.parkedMw, t);
+    this.changeLevel(p.levels, -1, t);
+    this.change(r + RUN.parkedMw, p.t.parkedMw, t);
     this.change(r + RUN.nodesOn, -1, t);
     this.change(r + RUN.parkedNodes, 1, t);
   }
@@ -516,13 +540,9 @@ export class Simulation {
   /** A parked node powers up: it draws idle power at once and serves after the wake delay. */
   private wake(node: number, pi: number, p: PoolRuntime, t: number, delayS: number): void {
     this.state[node] = WAKING;
-    const tb = p.t;
     const r = pi * RUNNING_SUMS;
-    this.change(r + GPU_IDLE, tb.gpuMw[0], t);
-    this.change(r + HOST, tb.hostMw[0], t);
-    this.change(r + RUN.interconnectMw, tb.interconnectMw, t);
-    this.change(r + IDLE_NODE, tb.nodeMw[0] - tb.parkedMw, t);
-    this.change(r + RUN.parkedMw, -tb.parkedMw, t);
+    this.changeLevel(p.levels, 1, t);
+    this.change(r + RUN.parkedMw, -p.t.parkedMw, t);
     this.change(r + RUN.parkedNodes, -1, t);
     this.change(r + RUN.wakingNodes, 1, t);
     this.lastS[node] = t;
@@ -565,9 +585,33 @@ export class Simulation {
     this.drainPos[last] = i;
   }
 
-  /** Brings every sum's integral up to t (before reading them). */
+  /** Brings every sum and its integral up to t (before reading them). */
   private materializeIntegrals(t: number): void {
-    for (let i = 0; i < this.integral.length; i++) this.integrateSum(i, t);
+    this.pools.forEach((p, pi) => {
+      const r = pi * RUNNING_SUMS;
+      for (const c of NODE_COUNT_SUMS) this.integrateSum(r + c, t);
+      const fromLevels = new Float64Array(RUNNING_SUMS);
+      const integralFromLevels = new Float64Array(RUNNING_SUMS);
+      for (let i = p.levels; i <= p.levels + p.maxBatch; i++) {
+        this.integrateLevel(i, t);
+        const n = this.levelCount[i];
+        const integral = this.levelIntegral[i];
+        if (n === 0 && integral === 0) continue;
+        for (let c = 0; c < RUNNING_SUMS; c++) {
+          const v = this.levelValue[i * RUNNING_SUMS + c];
+          fromLevels[c] += n * v;
+          integralFromLevels[c] += integral * v;
+        }
+      }
+      for (let c = 0; c < RUNNING_SUMS; c++) {
+        if (NODE_COUNT_SUMS.includes(c)) continue;
+        this.run[r + c] = fromLevels[c];
+        this.integral[r + c] = integralFromLevels[c];
+      }
+      // idle-side power counts parked nodes too
+      this.run[r + RUN.idleNodeMw] += this.run[r + RUN.parkedMw];
+      this.integral[r + RUN.idleNodeMw] += this.integral[r + RUN.parkedMw];
+    });
   }
 
   private reschedule(node: number, t: number): void {
