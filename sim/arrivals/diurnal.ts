@@ -20,3 +20,13 @@ export function diurnalMax(d: Diurnal): number {
   if (d.kind === "sinusoid") return 1 + (d.peakToTrough - 1) / (d.peakToTrough + 1);
   return Math.max(...d.multipliers);
 }
+
+/**
+ * The most the multiplier can change per second (a bound, for thinning without evaluating it):
+ * a sinusoid's steepest slope; Infinity for hourly steps, 0 for none.
+ */
+export function diurnalMaxSlopePerS(d: Diurnal): number {
+  if (d.kind === "none") return 0;
+  if (d.kind === "sinusoid") return (((d.peakToTrough - 1) / (d.peakToTrough + 1)) * 2 * Math.PI) / 86_400;
+  return Infinity;
+}
