@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { makeRng } from "../models/rng.ts";
 import { EventHeap } from "../sim/engine/event-heap.ts";
+import { EventQueue } from "../sim/engine/event-queue.ts";
 import { Fifo } from "../sim/fleet/fifo.ts";
 import { LoadIndex } from "../sim/fleet/load-index.ts";
 import { CLASS_INDEX, QuerySlots, STRIDE } from "../sim/fleet/query-slots.ts";
@@ -33,6 +34,47 @@ describe("event heap", () => {
         ref.delete(expected[0]);
       }
       expect(heap.length).toBe(ref.size);
+    }
+  });
+});
+
+describe("event queue (calendar)", () => {
+  // Times: ties, near future, far future (the heap beyond the wheel), and earlier than the wheel's
+  // current bucket; then the event rate changes a thousandfold (the bucket width adapts).
+  it.each([
+    ["mixed times", 1, 200, 60_000],
+    ["dense then sparse", 2, 3000, 150_000],
+  ])("%s: pops in (time, sequence) order, the same as the heap", (_, seed, slots, steps) => {
+    const rng = makeRng(seed, "calendar");
+    const q = new EventQueue(slots);
+    const heap = new EventHeap(slots);
+    let now = 0;
+    for (let step = 0; step < steps; step++) {
+      const slot = Math.floor(rng() * slots);
+      const r = rng();
+      const scale = step < steps / 2 ? 1e-3 : 1;
+      if (r < 0.55) {
+        const kind = rng();
+        const t =
+          kind < 0.2 ? Math.floor(now) + Math.floor(rng() * 3) // ties
+            : kind < 0.25 ? now + rng() * 1e4 // far
+              : kind < 0.3 ? Math.max(0, now - rng() * 10) // earlier than now: any order must hold
+                : now + rng() * scale;
+        q.schedule(slot, t);
+        heap.schedule(slot, t);
+      } else if (r < 0.65) {
+        q.cancel(slot);
+        heap.cancel(slot);
+      } else if (heap.length > 0) {
+        expect(q.peek()).toBe(heap.peek());
+        expect(q.peekTime()).toBe(heap.peekTime());
+        now = heap.peekTime();
+        const s = heap.peek();
+        q.cancel(s);
+        heap.cancel(s);
+      }
+      expect(q.length).toBe(heap.length);
+      expect(q.has(slot)).toBe(heap.has(slot));
     }
   });
 });

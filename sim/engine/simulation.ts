@@ -15,7 +15,7 @@ import { TagHeaps } from "../fleet/tag-heaps.ts";
 import { LogHistogram } from "../metrics/log-histogram.ts";
 import { streamName } from "../scenario/shard.ts";
 import type { Autoscale, RouterKind, Scenario } from "../scenario/types.ts";
-import { EventHeap } from "./event-heap.ts";
+import { EventQueue } from "./event-queue.ts";
 import { type ClassTotals, type PoolTotals, type SimProgress, type SimResult, type TimeseriesRow, RUN as RUN_INDEX, RUNNING_SUMS as SUMS_COUNT } from "./result.ts";
 
 // Module-level copies: imported bindings can compile to getter calls, too slow for the event loop.
@@ -95,7 +95,7 @@ export class Simulation {
   private readonly tags: TagHeaps;
   private readonly q = new QuerySlots();
   /** Node departures, clock ticks, warmup and autoscaler ticks. Arrivals stay out of it: one heap operation less per query. */
-  private readonly events: EventHeap;
+  private readonly events: EventQueue;
   /** Time of the next arrival (Infinity when the stream has ended). */
   private nextArrivalS = Infinity;
   private readonly tickSlot: number;
@@ -195,7 +195,7 @@ export class Simulation {
     this.drainPos = new Int32Array(this.nodes);
     for (const p of this.pools) for (let k = 0; k < p.parkedCount; k++) this.state[p.parked[k]] = PARKED;
     this.tags = new TagHeaps(this.nodes, Math.min(16, Math.max(...this.pools.map((p) => p.maxBatch))));
-    this.events = new EventHeap(this.nodes + 2 + this.pools.length);
+    this.events = new EventQueue(this.nodes + 2 + this.pools.length);
     this.tickSlot = this.nodes;
     this.warmupSlot = this.nodes + 1;
     this.autoscaleSlot = this.nodes + 2;

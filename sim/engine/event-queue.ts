@@ -1,0 +1,244 @@
+import { EventHeap } from "./event-heap.ts";
+
+/** Buckets of the wheel (a power of two). */
+const WHEEL = 4096;
+/** Look-ups between two checks of the bucket width. */
+const ADAPT_EVERY = 1 << 14;
+
+/**
+ * The event queue: each slot (a node's next departure, a clock tick, ...) holds at most one pending
+ * event, ordered by (time, sequence); ties in time go to the event scheduled first. A calendar queue
+ * (Brown 1988): a wheel of WHEEL buckets of width `width` seconds covers the near future, each bucket
+ * an unsorted doubly linked list over typed arrays; events beyond the wheel wait in an indexed heap
+ * and move in as the wheel turns. Scheduling and cancelling are O(1); the earliest event is found by
+ * scanning the current bucket (a few events) and skipping empty ones. The width adapts to the event
+ * rate (a few events per bucket, few empty buckets per look-up); the order of events never depends
+ * on it. Allocates nothing after construction.
+ */
+export class EventQueue {
+  private readonly time: Float64Array;
+  private readonly seq: Float64Array;
+  private readonly next: Int32Array;
+  private readonly prev: Int32Array;
+  /** Per slot: its bucket, OVERFLOW, or NONE. */
+  private readonly where: Int32Array;
+  private readonly head = new Int32Array(WHEEL).fill(-1);
+  private readonly overflow: EventHeap;
+  private width = 1e-3;
+  private invWidth = 1e3;
+  /** Number of the current bucket (time / width, floored); the wheel holds buckets curK .. curK + WHEEL - 1. */
+  private curK = 0;
+  private inWheel = 0;
+  private size = 0;
+  private nextSeq = 0;
+  /** The earliest event's slot, or -1 when it must be looked for. */
+  private minSlot = -1;
+  // For adapting the width: look-ups, entries scanned, empty buckets skipped, events sent to the heap.
+  private lookups = 0;
+  private scanned = 0;
+  private skipped = 0;
+  private overflowed = 0;
+  private scheduled = 0;
+
+  constructor(slots: number) {
+    this.time = new Float64Array(slots);
+    this.seq = new Float64Array(slots);
+    this.next = new Int32Array(slots);
+    this.prev = new Int32Array(slots);
+    this.where = new Int32Array(slots).fill(NONE);
+    this.overflow = new EventHeap(slots);
+  }
+
+  get length(): number {
+    return this.size;
+  }
+
+  /** The slot of the earliest event; only when length > 0. */
+  peek(): number {
+    return this.minSlot >= 0 ? this.minSlot : this.findMin();
+  }
+
+  /** Time of the earliest event; only when length > 0. */
+  peekTime(): number {
+    return this.time[this.peek()];
+  }
+
+  has(slot: number): boolean {
+    return this.where[slot] !== NONE;
+  }
+
+  timeOf(slot: number): number {
+    return this.time[slot];
+  }
+
+  /** Sets slot's event at time t (inserting it, or moving it if pending). */
+  schedule(slot: number, t: number): void {
+    if (this.where[slot] !== NONE) this.remove(slot);
+    else this.size++;
+    this.time[slot] = t;
+    this.seq[slot] = this.nextSeq++;
+    this.insert(slot);
+    const m = this.minSlot;
+    if (m === slot) {
+      // it moved later: another may be earliest now
+      this.minSlot = -1;
+    } else if (m >= 0 && t < this.time[m]) this.minSlot = slot;
+  }
+
+  /** Removes slot's pending event, if any. */
+  cancel(slot: number): void {
+    if (this.where[slot] === NONE) return;
+    this.remove(slot);
+    this.size--;
+    if (this.minSlot === slot) this.minSlot = -1;
+  }
+
+  private insert(slot: number): void {
+    this.scheduled++;
+    const k = Math.floor(this.time[slot] * this.invWidth);
+    if (k < this.curK) this.lowerCursor(k);
+    if (k >= this.curK + WHEEL) {
+      this.overflowed++;
+      this.where[slot] = OVERFLOW;
+      this.overflow.schedule(slot, this.time[slot]);
+      return;
+    }
+    const b = k % WHEEL;
+    const h = this.head[b];
+    this.next[slot] = h;
+    this.prev[slot] = -1;
+    if (h >= 0) this.prev[h] = slot;
+    this.head[b] = slot;
+    this.where[slot] = b;
+    this.inWheel++;
+  }
+
+  private remove(slot: number): void {
+    const b = this.where[slot];
+    this.where[slot] = NONE;
+    if (b === OVERFLOW) {
+      this.overflow.cancel(slot);
+      return;
+    }
+    const p = this.prev[slot];
+    const n = this.next[slot];
+    if (p >= 0) this.next[p] = n;
+    else this.head[b] = n;
+    if (n >= 0) this.prev[n] = p;
+    this.inWheel--;
+  }
+
+  /**
+   * An event earlier than the current bucket (the run looked ahead, say to a clock tick, while the
+   * wheel was empty): the wheel starts at bucket k instead, and what no longer fits goes to the heap.
+   */
+  private lowerCursor(k: number): void {
+    if (this.inWheel > 0) {
+      const from = this.curK - k >= WHEEL ? this.curK - WHEEL : k;
+      for (let j = from; j < this.curK; j++) {
+        // bucket j % WHEEL holds the events of bucket number j + WHEEL, beyond the new span
+        const b = j % WHEEL;
+        for (let s = this.head[b]; s >= 0; ) {
+          const n = this.next[s];
+          this.where[s] = OVERFLOW;
+          this.overflow.schedule(s, this.time[s]);
+          this.inWheel--;
+          s = n;
+        }
+        this.head[b] = -1;
+      }
+    }
+    this.curK = k;
+  }
+
+  /** Turns the wheel to the first non-empty bucket and picks its earliest event. */
+  private findMin(): number {
+    if (++this.lookups === ADAPT_EVERY) this.adapt();
+    if (this.inWheel === 0) this.jumpTo(Math.floor(this.overflow.peekTime() * this.invWidth));
+    let b = this.curK % WHEEL;
+    while (this.head[b] < 0) {
+      this.skipped++;
+      this.curK++;
+      this.pullIn();
+      b = this.curK % WHEEL;
+    }
+    let best = this.head[b];
+    let bt = this.time[best];
+    let bs = this.seq[best];
+    for (let s = this.next[best]; s >= 0; s = this.next[s]) {
+      this.scanned++;
+      const t = this.time[s];
+      if (t < bt || (t === bt && this.seq[s] < bs)) {
+        best = s;
+        bt = t;
+        bs = this.seq[s];
+      }
+    }
+    this.minSlot = best;
+    return best;
+  }
+
+  /** Moves events of the heap that now fall within the wheel into it. */
+  private pullIn(): void {
+    const o = this.overflow;
+    const end = this.curK + WHEEL;
+    while (o.length > 0 && Math.floor(o.peekTime() * this.invWidth) < end) {
+      const slot = o.peek();
+      o.cancel(slot);
+      this.insert(slot);
+    }
+  }
+
+  /** The wheel is empty: start it at bucket k. */
+  private jumpTo(k: number): void {
+    if (k > this.curK) this.curK = k;
+    this.pullIn();
+  }
+
+  /**
+   * Keeps buckets small and the wheel's span useful: narrower when look-ups scan many events,
+   * wider when they skip many empty buckets or most events go to the heap.
+   */
+  private adapt(): void {
+    const perLookupScanned = this.scanned / this.lookups;
+    const perLookupSkipped = this.skipped / this.lookups;
+    const overflowShare = this.scheduled > 0 ? this.overflowed / this.scheduled : 0;
+    let factor = 1;
+    if (perLookupScanned > 4) factor = 0.5;
+    else if (perLookupSkipped > 4 || overflowShare > 0.25) factor = 2;
+    if (factor !== 1) this.rebuild(this.width * factor);
+    this.lookups = this.scanned = this.skipped = this.overflowed = this.scheduled = 0;
+  }
+
+  /** Re-buckets every event at a new width. */
+  private rebuild(width: number): void {
+    // gather the wheel's events (they go back in after the width changes)
+    let gathered = -1;
+    for (let b = 0; b < WHEEL; b++) {
+      let s = this.head[b];
+      while (s >= 0) {
+        const n = this.next[s];
+        this.next[s] = gathered;
+        gathered = s;
+        s = n;
+      }
+      this.head[b] = -1;
+    }
+    this.inWheel = 0;
+    // the current bucket's start stays covered: the wheel restarts at the bucket holding it
+    const startS = this.curK * this.width;
+    this.width = width;
+    this.invWidth = 1 / width;
+    this.curK = Math.floor(startS * this.invWidth);
+    for (let s = gathered; s >= 0; ) {
+      const n = this.next[s];
+      this.insert(s);
+      s = n;
+    }
+    this.pullIn();
+    this.minSlot = -1;
+  }
+}
+
+const NONE = -1;
+const OVERFLOW = -2;
