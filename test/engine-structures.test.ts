@@ -79,6 +79,25 @@ describe("event queue (calendar)", () => {
   });
 });
 
+describe("event queue at one same time", () => {
+  it("pops events of equal times in the order scheduled, however long they stay equal", () => {
+    // buckets cannot split equal times: the width must stop narrowing (and the order stay right)
+    const slots = 300;
+    const q = new EventQueue(slots);
+    for (let s = 0; s < slots; s++) q.schedule(s, 1);
+    let inOrder = 0;
+    for (let step = 0; step < 200_000; step++) {
+      const s = q.peek();
+      if (s === step % slots) inOrder++;
+      q.schedule(s, 1);
+    }
+    expect(inOrder).toBe(200_000);
+    q.schedule(7, Infinity);
+    for (let s = 0; s < slots; s++) if (s !== 7) q.cancel(s);
+    expect([q.peek(), q.peekTime(), q.length]).toEqual([7, Infinity, 1]);
+  });
+});
+
 describe("per-node tag heaps", () => {
   it("pop tags in ascending order, growing past the initial capacity", () => {
     const rng = makeRng(2, "tags");

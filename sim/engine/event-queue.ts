@@ -4,6 +4,13 @@ import { EventHeap } from "./event-heap.ts";
 const WHEEL = 4096;
 /** Look-ups between two checks of the bucket width. */
 const ADAPT_EVERY = 1 << 14;
+/**
+ * Bounds of the bucket width, seconds. The narrowest keeps bucket numbers exact integers (below 2^53)
+ * for any simulated time the scenario limits allow (1e8 s); events at one same time cannot be split
+ * by narrowing, so the width must stop somewhere.
+ */
+const MIN_WIDTH_S = 1e-6;
+const MAX_WIDTH_S = 1e6;
 
 /**
  * The event queue: each slot (a node's next departure, a clock tick, ...) holds at most one pending
@@ -154,7 +161,11 @@ export class EventQueue {
   /** Turns the wheel to the first non-empty bucket and picks its earliest event. */
   private findMin(): number {
     if (++this.lookups === ADAPT_EVERY) this.adapt();
-    if (this.inWheel === 0) this.jumpTo(Math.floor(this.overflow.peekTime() * this.invWidth));
+    if (this.inWheel === 0) {
+      const t = this.overflow.peekTime();
+      if (!(t < Infinity)) return (this.minSlot = this.overflow.peek());
+      this.jumpTo(Math.floor(t * this.invWidth));
+    }
     let b = this.curK % WHEEL;
     while (this.head[b] < 0) {
       this.skipped++;
@@ -206,7 +217,8 @@ export class EventQueue {
     let factor = 1;
     if (perLookupScanned > 4) factor = 0.5;
     else if (perLookupSkipped > 4 || overflowShare > 0.25) factor = 2;
-    if (factor !== 1) this.rebuild(this.width * factor);
+    const width = Math.min(MAX_WIDTH_S, Math.max(MIN_WIDTH_S, this.width * factor));
+    if (width !== this.width) this.rebuild(width);
     this.lookups = this.scanned = this.skipped = this.overflowed = this.scheduled = 0;
   }
 
