@@ -3,8 +3,9 @@ import type { Pool } from "./types.ts";
 
 /**
  * What one run can hold on this class of machine (24 GiB) and keep exact. Each node costs about
- * 300 bytes of engine state plus its batch (16 bytes per active query); two million nodes with full
- * batches of 256 are about 9 GB. Simulated times beyond 1e8 s (3 years) would leave event times with
+ * 300 bytes of engine state plus its batch (32 bytes per active query, in a heap region that doubles
+ * as the batch grows); two million nodes with full batches of 256 would need 16-32 GB, which only
+ * such an extreme fleet reaches. Simulated times beyond 1e8 s (3 years) would leave event times with
  * less than microsecond resolution (a double has 53 bits).
  */
 export const LIMITS = {
