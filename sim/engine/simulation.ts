@@ -339,7 +339,7 @@ export class Simulation {
     }
     this.advanceNode(node, t);
     this.admit(node, p, t, t, work, inTok, ci);
-    this.changeActive(node, pi, p, t, 1);
+    this.changeActive(node, p, t, 1);
     p.index.moveUp(node);
     this.reschedule(node, t);
   }
@@ -368,11 +368,11 @@ export class Simulation {
     const pi = this.nodePool[node];
     const p = this.pools[pi];
     if (this.state[node] !== ON) {
-      this.changeActive(node, pi, p, t, -1);
+      this.changeActive(node, p, t, -1);
       if (this.active[node] === 0) this.park(node, pi, p, t);
     } else if (p.queue.length > 0) this.admitQueued(p, node, t);
     else {
-      this.changeActive(node, pi, p, t, -1);
+      this.changeActive(node, p, t, -1);
       p.index.moveDown(node);
     }
     this.reschedule(node, t);
@@ -440,7 +440,7 @@ export class Simulation {
   }
 
   /** The node's active count changes by delta (+1 or -1): it moves from one level to the next. */
-  private changeActive(node: number, pi: number, p: PoolRuntime, t: number, delta: number): void {
+  private changeActive(node: number, p: PoolRuntime, t: number, delta: number): void {
     const k = this.active[node];
     this.active[node] = k + delta;
     this.changeLevel(p.levels + k, -1, t);
@@ -453,18 +453,8 @@ export class Simulation {
     this.levelCount[i] += d;
   }
 
-  /** Brings level i's integral up to t (Kahan-compensated, as the sums'). */
   private integrateLevel(i: number, t: number): void {
-    const last = this.levelLastS[i];
-    const from = last > this.warmupS ? last : this.warmupS;
-    if (t > from) {
-      const y = this.levelCount[i] * (t - from) - this.levelCarry[i];
-      const integral = this.levelIntegral[i];
-      const sum = integral + y;
-      this.levelCarry[i] = sum - integral - y;
-      this.levelIntegral[i] = sum;
-    }
-    this.levelLastS[i] = t;
+    integrateTo(this.levelCount, this.levelIntegral, this.levelCarry, this.levelLastS, i, t, this.warmupS);
   }
 
   /** Running sum i changes by d at time t. */
@@ -474,18 +464,8 @@ export class Simulation {
     this.run[i] += d;
   }
 
-  /** Brings sum i's integral up to t. */
   private integrateSum(i: number, t: number): void {
-    const last = this.sumLastS[i];
-    const from = last > this.warmupS ? last : this.warmupS;
-    if (t > from) {
-      const y = this.run[i] * (t - from) - this.integralCarry[i];
-      const integral = this.integral[i];
-      const sum = integral + y;
-      this.integralCarry[i] = sum - integral - y;
-      this.integral[i] = sum;
-    }
-    this.sumLastS[i] = t;
+    integrateTo(this.run, this.integral, this.integralCarry, this.sumLastS, i, t, this.warmupS);
   }
 
   /**
@@ -572,7 +552,7 @@ export class Simulation {
     this.advanceNode(node, t);
     while (p.queue.length > 0 && this.active[node] < p.maxBatch) {
       this.admitQueued(p, node, t);
-      this.changeActive(node, pi, p, t, 1);
+      this.changeActive(node, p, t, 1);
       p.index.moveUp(node);
     }
     this.reschedule(node, t);
@@ -807,6 +787,22 @@ export class Simulation {
       wallS,
     };
   }
+}
+
+/**
+ * Brings the time integral of value[i] (constant since lastS[i]) up to t, counting from warmupS on;
+ * Kahan-compensated, since a day adds billions of small terms to one integral.
+ */
+function integrateTo(value: Float64Array, integral: Float64Array, carry: Float64Array, lastS: Float64Array, i: number, t: number, warmupS: number): void {
+  const last = lastS[i];
+  const from = last > warmupS ? last : warmupS;
+  if (t > from) {
+    const y = value[i] * (t - from) - carry[i];
+    const sum = integral[i] + y;
+    carry[i] = sum - integral[i] - y;
+    integral[i] = sum;
+  }
+  lastS[i] = t;
 }
 
 const WORK_TABLE_SIZE = 1 << 15;
