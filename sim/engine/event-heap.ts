@@ -1,6 +1,6 @@
 /**
- * The event queue: an indexed 4-ary min-heap of event slots ordered by (time, sequence). Each slot (a
- * node's next departure, the next arrival, a clock tick) holds at most one pending event; rescheduling
+ * An indexed 4-ary min-heap of event slots ordered by (time, sequence): the event queue's store for
+ * events beyond its wheel (event-queue.ts). Each slot holds at most one pending event; rescheduling
  * moves it in place, O(log n), allocating nothing. Keys are stored in heap order beside the slots, so
  * a sift reads neighbouring memory, and four children per parent halve the depth (fleets have
  * thousands of nodes, each with a pending departure). Ties in time go to the event scheduled first.
@@ -32,10 +32,6 @@ export class EventHeap {
   /** Time of the earliest event; only when length > 0. */
   peekTime(): number {
     return this.keyTime[0];
-  }
-
-  timeOf(slot: number): number {
-    return this.keyTime[this.pos[slot]];
   }
 
   has(slot: number): boolean {

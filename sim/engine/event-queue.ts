@@ -74,10 +74,6 @@ export class EventQueue {
     return this.where[slot] !== NONE;
   }
 
-  timeOf(slot: number): number {
-    return this.time[slot];
-  }
-
   /** Sets slot's event at time t (inserting it, or moving it if pending). */
   schedule(slot: number, t: number): void {
     if (this.where[slot] !== NONE) this.remove(slot);

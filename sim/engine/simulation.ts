@@ -94,7 +94,7 @@ export class Simulation {
   private readonly drainPos: Int32Array;
   private readonly tags: TagHeaps;
   private readonly q = new QuerySlots();
-  /** Node departures, clock ticks, warmup and autoscaler ticks. Arrivals stay out of it: one heap operation less per query. */
+  /** Node departures, clock ticks, warmup and autoscaler ticks. Arrivals stay out of it: one queue operation less per query. */
   private readonly events: EventQueue;
   /** Time of the next arrival (Infinity when the stream has ended). */
   private nextArrivalS = Infinity;
@@ -267,14 +267,14 @@ export class Simulation {
     this.pools.forEach((p, i) => p.autoscale && ev.schedule(this.autoscaleSlot + i, p.autoscale.intervalS));
     let clockS = 0;
     for (;;) {
-      // an event of the heap goes before an arrival at the same time
-      const heapS = ev.length > 0 ? ev.peekTime() : Infinity;
+      // a queued event goes before an arrival at the same time
+      const queueS = ev.length > 0 ? ev.peekTime() : Infinity;
       const arrivalS = this.nextArrivalS;
-      const t = arrivalS < heapS ? arrivalS : heapS;
+      const t = arrivalS < queueS ? arrivalS : queueS;
       if (t > endS || t === Infinity) break;
       clockS = t;
       this.eventCount++;
-      const slot = arrivalS < heapS ? -1 : ev.peek();
+      const slot = arrivalS < queueS ? -1 : ev.peek();
       if (slot < 0) this.arrival(t);
       else if (slot < this.nodes) {
         if (this.state[slot] === WAKING) this.wakeComplete(slot, t);
