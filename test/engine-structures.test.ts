@@ -113,7 +113,7 @@ describe("per-node tag heaps", () => {
       out.push(tags[id]);
     }
     expect(out).toEqual([...tags].sort((a, b) => a - b));
-    expect(h.size[0]).toBe(0);
+    expect(h.sizeOf(0)).toBe(0);
   });
 
   it("keep every node's heap apart while regions move and the slab is repacked", () => {
@@ -140,11 +140,52 @@ describe("per-node tag heaps", () => {
         expect(h.attrStartJ).toBe(-h.arrivalS);
         ref[node].splice(ref[node].indexOf(min), 1);
       }
-      expect(h.size[node]).toBe(ref[node].length);
+      expect(h.sizeOf(node)).toBe(ref[node].length);
       peak = Math.max(peak, ref[node].length);
-      if (h.size[node] > 0) expect(h.minTag(node)).toBe(Math.min(...ref[node]));
+      if (h.sizeOf(node) > 0) expect(h.minTag(node)).toBe(Math.min(...ref[node]));
     }
     expect(peak).toBeGreaterThan(500);
+  });
+
+  it("keep front heap and bag consistent as batches swell and drain, as processor sharing uses them", () => {
+    // Tags as a node makes them (its virtual time + work): a batch of each node swells past the
+    // split size and drains to empty, three times; some works repeat (equal tags).
+    const rng = makeRng(6, "tags");
+    const nodes = 3;
+    const h = new TagHeaps(nodes, 2);
+    const live: Map<number, number>[] = Array.from({ length: nodes }, () => new Map());
+    const v = new Float64Array(nodes);
+    let id = 0;
+    let popped = 0;
+    for (let step = 0; step < 60_000; step++) {
+      const node = Math.floor(rng() * nodes);
+      const phase = Math.floor(step / 10_000) % 2; // swell, then drain
+      const ref = live[node];
+      if (ref.size === 0 || rng() < (phase === 0 ? 0.62 : 0.38)) {
+        const work = rng() < 0.2 ? 1 : -Math.log(1 - rng()) * 40;
+        h.push(node, v[node] + work, id, id + 0.5, id % 3);
+        ref.set(id++, v[node] + work);
+      } else {
+        const min = Math.min(...ref.values());
+        expect(h.minTag(node)).toBe(min);
+        h.popMin(node);
+        popped++;
+        expect(ref.get(h.arrivalS)).toBe(min);
+        expect([h.attrStartJ, h.classIndex]).toEqual([h.arrivalS + 0.5, h.arrivalS % 3]);
+        ref.delete(h.arrivalS);
+        v[node] = min;
+      }
+      expect(h.sizeOf(node)).toBe(ref.size);
+      if (step % 997 === 0) {
+        // every entry is reachable in any order, for the final pass over queries in flight
+        for (let n = 0; n < nodes; n++) {
+          const ids = Array.from({ length: h.sizeOf(n) }, (_, k) => h.arrivalAt(n, k)).sort((a, b) => a - b);
+          expect(ids).toEqual([...live[n].keys()].sort((a, b) => a - b));
+          for (let k = 0; k < h.sizeOf(n); k++) expect(h.attrStartAt(n, k)).toBe(h.arrivalAt(n, k) + 0.5);
+        }
+      }
+    }
+    expect(popped).toBeGreaterThan(25_000);
   });
 });
 

@@ -735,7 +735,7 @@ export class Simulation {
     let inFlight = 0;
     for (let node = 0; node < this.nodes; node++) {
       this.advanceNode(node, stopS);
-      for (let k = 0; k < this.tags.size[node]; k++) {
+      for (let k = 0; k < this.tags.sizeOf(node); k++) {
         if (this.warmedUp) this.addAttributed(this.attrJ[node] - Math.max(this.tags.attrStartAt(node, k), this.attrAtWarmupJ[node]));
         if (this.tags.arrivalAt(node, k) >= this.warmupS) inFlight++;
       }
