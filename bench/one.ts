@@ -1,11 +1,14 @@
 // One benchmark run in its own process (so peak RSS is this run's): prints one JSON line.
 // `bench/one.ts <scenario.yaml> [key=value ...] [--shards N]`: with N > 1 the fleet is split into N
 // shards simulated in parallel worker threads (as `inferwatt run --shards N` does) and merged.
+import { tuneV8 } from "../sim/engine/v8-tuning.ts";
 import { Simulation } from "../sim/engine/simulation.ts";
 import type { SimResult } from "../sim/engine/result.ts";
 import { simulateSharded } from "../sim/run/sharded.ts";
 import { loadScenario } from "../sim/scenario/load.ts";
 
+// as bin/inferwatt.js does: what is measured is what the command runs
+tuneV8();
 const args = process.argv.slice(2);
 const at = args.indexOf("--shards");
 const shards = at >= 0 ? Number(args.splice(at, 2)[1]) : 1;

@@ -8,6 +8,9 @@ process.stdout.on("error", (e) => {
   throw e;
 });
 register();
+// a larger inlining budget for the event loop (sim/engine/v8-tuning.ts); before any simulation code runs
+const { tuneV8 } = await import("../sim/engine/v8-tuning.ts");
+tuneV8();
 // React's production build for the live view: its development build checks every render, and costs the simulation time
 process.env.NODE_ENV ??= "production";
 const { main } = await import("../sim/cli/main.ts");
