@@ -76,9 +76,14 @@ export class Simulation {
   readonly scenario: Scenario;
   private readonly pools: PoolRuntime[];
   private readonly nodePool: Int32Array;
-  /** Per node, its pool's h(k)/k and P(k)/k tables (one load instead of three in the event loop). */
-  private readonly nodeService: Float64Array[];
-  private readonly nodePowerPerQuery: Float64Array[];
+  /** Per node, where its pool's batch-size levels start (as PoolRuntime.levels). */
+  private readonly nodeLevels: Int32Array;
+  /**
+   * Per level (all pools' levels 0..max_batch one after the other), h(k)/k and P(k)/k side by side:
+   * the node's speed and power per query at batch size k are levelRates[2 (nodeLevels[node] + k)] and
+   * the next double, one cache line, no pointer chase through per-pool tables.
+   */
+  private readonly levelRates: Float64Array;
   private readonly warmupS: number;
   /** Work W(L_out) per class x pool when the class's input length is fixed; L_out below WORK_TABLE_SIZE. */
   private readonly workTables: (Float64Array | null)[];
@@ -183,8 +188,13 @@ export class Simulation {
     this.nodes = first;
     this.nodePool = new Int32Array(this.nodes);
     this.pools.forEach((p, i) => this.nodePool.fill(i, p.first, p.first + p.count));
-    this.nodeService = Array.from(this.nodePool, (pi) => this.pools[pi].t.servicePerQuery);
-    this.nodePowerPerQuery = Array.from(this.nodePool, (pi) => this.pools[pi].t.powerPerQueryW);
+    this.nodeLevels = Int32Array.from(this.nodePool, (pi) => this.pools[pi].levels);
+    this.levelRates = new Float64Array(2 * levels);
+    for (const p of this.pools)
+      for (let k = 0; k <= p.maxBatch; k++) {
+        this.levelRates[2 * (p.levels + k)] = p.t.servicePerQuery[k];
+        this.levelRates[2 * (p.levels + k) + 1] = p.t.powerPerQueryW[k];
+      }
     this.warmupS = scenario.warmupS;
     this.active = new Int32Array(this.nodes);
     this.virtualS = new Float64Array(this.nodes);
@@ -433,8 +443,9 @@ export class Simulation {
     const k = this.active[node];
     if (k > 0) {
       const dt = t - this.lastS[node];
-      this.virtualS[node] += this.nodeService[node][k] * dt;
-      this.attrJ[node] += this.nodePowerPerQuery[node][k] * dt;
+      const r = 2 * (this.nodeLevels[node] + k);
+      this.virtualS[node] += this.levelRates[r] * dt;
+      this.attrJ[node] += this.levelRates[r + 1] * dt;
     }
     this.lastS[node] = t;
   }
@@ -600,7 +611,7 @@ export class Simulation {
       this.events.cancel(node);
       return;
     }
-    const rate = this.nodeService[node][k];
+    const rate = this.levelRates[2 * (this.nodeLevels[node] + k)];
     const dt = (this.tags.minTag(node) - this.virtualS[node]) / rate;
     this.events.schedule(node, dt > 0 ? t + dt : t);
   }
