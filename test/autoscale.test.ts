@@ -55,4 +55,19 @@ describe("autoscaler", () => {
     expect(rel(total, s.energy.facility_wh)).toBeLessThan(1e-9);
     expect(s.queries.arrived).toBe(s.queries.completed + s.queries.in_flight);
   });
+
+  it.each([
+    ["the diurnal fleet", []],
+    // traffic falling from its peak to a tenth: idle nodes are parked at once (no warmup)
+    ["a fleet scaling down", ["warmup=0", "workload.queries_per_day=1e6", "workload.diurnal.peak_to_trough=10", "workload.diurnal.peak_hour=0"]],
+  ])("counts a powered node's time at its batch-size levels exactly as long as it is on or waking: %s", (_, set) => {
+    // Two bookkeepings that must agree: node-seconds at each batch-size level (added per node when it
+    // changes level, parks or is read) and the integrals of the node counts (changed by the autoscaler).
+    // Interconnect power is the same at every level, so its energy measures the former.
+    const sc = scenario(fleet("autoscale: { target_utilization: 0.8, reserve: 0.15, min: 1, interval: 10m }"), set);
+    const s = simulate(sc);
+    const poweredNodeHours = s.energy.by_component.interconnect_wh / sc.pools[0].hardware.interconnectW;
+    expect(s.fleet.nodes_parked_mean).toBeGreaterThan(1);
+    expect(rel(poweredNodeHours, ((s.fleet.nodes_on_mean + s.fleet.nodes_waking_mean) * s.simulated_s) / 3600)).toBeLessThan(1e-9);
+  });
 });

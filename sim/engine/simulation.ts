@@ -113,13 +113,16 @@ export class Simulation {
   private readonly run: Float64Array;
   private readonly integral: Float64Array;
   // Most sums are sums over powered nodes of a function of their batch size k (power, k itself,
-  // h(k), ...): they are kept as how many nodes are at each level k, per pool, and these counts'
-  // time integrals; a query's arrival or departure moves one node one level (two counts change,
-  // not eight sums). The sums and their integrals are made from the levels when read.
+  // h(k), ...): they are kept as how many nodes are at each level k, per pool, and the node-seconds
+  // spent at each level (the counts' time integrals). A query's arrival or departure moves one node
+  // one level: two counts change, and the node's time at its old level is added to that level's
+  // integral (one addition, not eight sums integrated). The sums and their integrals are made from
+  // the levels when read, after every powered node's time so far is added.
   private readonly levelCount: Float64Array;
   private readonly levelIntegral: Float64Array;
   private readonly levelCarry: Float64Array;
-  private readonly levelLastS: Float64Array;
+  /** Per node, the time up to which its time at its level has been added to levelIntegral. */
+  private readonly nodeLevelS: Float64Array;
   /** Per level, what one node at that level adds to each running sum (RUNNING_SUMS per level). */
   private readonly levelValue: Float64Array;
   private readonly integralCarry: Float64Array;
@@ -219,7 +222,7 @@ export class Simulation {
     this.levelCount = new Float64Array(levels);
     this.levelIntegral = new Float64Array(levels);
     this.levelCarry = new Float64Array(levels);
-    this.levelLastS = new Float64Array(levels);
+    this.nodeLevelS = new Float64Array(this.nodes);
     this.levelValue = new Float64Array(levels * RUNNING_SUMS);
     this.pools.forEach((p, i) => {
       const r = i * RUNNING_SUMS;
@@ -453,19 +456,27 @@ export class Simulation {
   /** The node's active count changes by delta (+1 or -1): it moves from one level to the next. */
   private changeActive(node: number, p: PoolRuntime, t: number, delta: number): void {
     const k = this.active[node];
+    const i = p.levels + k;
+    this.chargeLevel(node, i, t);
     this.active[node] = k + delta;
-    this.changeLevel(p.levels + k, -1, t);
-    this.changeLevel(p.levels + k + delta, 1, t);
+    this.levelCount[i]--;
+    this.levelCount[i + delta]++;
   }
 
-  /** Level i's node count changes by d at time t. */
-  private changeLevel(i: number, d: number, t: number): void {
-    this.integrateLevel(i, t);
-    this.levelCount[i] += d;
-  }
-
-  private integrateLevel(i: number, t: number): void {
-    integrateTo(this.levelCount, this.levelIntegral, this.levelCarry, this.levelLastS, i, t, this.warmupS);
+  /**
+   * Adds the powered node's time at its level i since it was last charged (counting from the end of
+   * the warmup) to the level's integral; Kahan-compensated, a day adds billions of terms to one integral.
+   */
+  private chargeLevel(node: number, i: number, t: number): void {
+    const last = this.nodeLevelS[node];
+    const from = last > this.warmupS ? last : this.warmupS;
+    if (t > from) {
+      const y = t - from - this.levelCarry[i];
+      const sum = this.levelIntegral[i] + y;
+      this.levelCarry[i] = sum - this.levelIntegral[i] - y;
+      this.levelIntegral[i] = sum;
+    }
+    this.nodeLevelS[node] = t;
   }
 
   /** Running sum i changes by d at time t. */
@@ -522,7 +533,8 @@ export class Simulation {
     this.state[node] = PARKED;
     p.parked[p.parkedCount++] = node;
     const r = pi * RUNNING_SUMS;
-    this.changeLevel(p.levels, -1, t);
+    this.chargeLevel(node, p.levels, t);
+    this.levelCount[p.levels]--;
     this.change(r + RUN.parkedMw, p.t.parkedMw, t);
     this.change(r + RUN.nodesOn, -1, t);
     this.change(r + RUN.parkedNodes, 1, t);
@@ -532,7 +544,8 @@ export class Simulation {
   private wake(node: number, pi: number, p: PoolRuntime, t: number, delayS: number): void {
     this.state[node] = WAKING;
     const r = pi * RUNNING_SUMS;
-    this.changeLevel(p.levels, 1, t);
+    this.nodeLevelS[node] = t;
+    this.levelCount[p.levels]++;
     this.change(r + RUN.parkedMw, -p.t.parkedMw, t);
     this.change(r + RUN.parkedNodes, -1, t);
     this.change(r + RUN.wakingNodes, 1, t);
@@ -578,13 +591,14 @@ export class Simulation {
 
   /** Brings every sum and its integral up to t (before reading them). */
   private materializeIntegrals(t: number): void {
+    for (let node = 0; node < this.nodes; node++)
+      if (this.state[node] !== PARKED) this.chargeLevel(node, this.nodeLevels[node] + this.active[node], t);
     this.pools.forEach((p, pi) => {
       const r = pi * RUNNING_SUMS;
       for (const c of NODE_COUNT_SUMS) this.integrateSum(r + c, t);
       const fromLevels = new Float64Array(RUNNING_SUMS);
       const integralFromLevels = new Float64Array(RUNNING_SUMS);
       for (let i = p.levels; i <= p.levels + p.maxBatch; i++) {
-        this.integrateLevel(i, t);
         const n = this.levelCount[i];
         const integral = this.levelIntegral[i];
         if (n === 0 && integral === 0) continue;
