@@ -126,6 +126,15 @@ describe("overrides", () => {
     expect(e.message).toContain('--set: name.first: got "minimal" at name; expected a mapping or a list');
   });
 
+  it("finds a list item by its name", () => {
+    const raw = { pools: [{ name: "a", nodes: 1 }, { name: "b", nodes: 2 }], workload: { classes: [{ name: "x", share: 1 }] } };
+    expect(applySet(raw, ["pools.b.nodes=7", "workload.classes.x.share=0.5"])).toEqual({
+      pools: [{ name: "a", nodes: 1 }, { name: "b", nodes: 7 }],
+      workload: { classes: [{ name: "x", share: 0.5 }] },
+    });
+    expect(() => applySet(raw, ["pools.c.nodes=1"])).toThrow('pools.c.nodes: got "c"; expected an index of pools below its length 2 or the name of one of its items (a, b)');
+  });
+
   it("validates a set value like one in the file", () => {
     expect(errorOf(minimalText, { set: ["pools.0.nodes=many"] }).message).toContain('pools.0.nodes: got "many"; expected a number');
   });

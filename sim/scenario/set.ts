@@ -5,8 +5,9 @@ import { gotExpected, ScenarioError, showValue, type Problem } from "./errors.ts
  * `raw` with each `key.path=value` assignment applied (a copy; `raw` is left alone), as
  * `--set pools.0.nodes=10` gives them. The value is read as YAML, so `10` is a number, `true` a
  * boolean, `Llama 3.1 405B` a string (and `{ lognormal: { p5: 1.1, p95: 1.4 } }` a mapping).
- * Missing mappings on the way are created; list items must exist. All ill-formed assignments are
- * reported together, as problems of `file`.
+ * Missing mappings on the way are created; list items must exist, named by index or by their
+ * `name` (`pools.llama-405b.nodes=10`, `workload.classes.reasoning.share=0.1`). All ill-formed
+ * assignments are reported together, as problems of `file`.
  */
 export function applySet(raw: unknown, assignments: readonly string[], file = "--set"): unknown {
   const root = structuredClone(raw ?? {});
@@ -34,12 +35,19 @@ function assign(root: unknown, assignment: string): Problem[] {
     if (node === null || typeof node !== "object") {
       return [{ path, message: `got ${showValue(node)} at ${here}; expected a mapping or a list to set "${key}" in` }];
     }
-    const container = node as Record<string, unknown>;
+    let slot = key;
     if (Array.isArray(node) && !(/^\d+$/.test(key) && Number(key) < node.length)) {
-      return [{ path, message: gotExpected(key, `an index of ${here} below its length ${node.length}`) }];
+      const named = node.findIndex((item) => item !== null && typeof item === "object" && (item as { name?: unknown }).name === key);
+      if (named < 0) {
+        const names = node.flatMap((item) => (typeof item?.name === "string" ? [item.name as string] : []));
+        const expected = `an index of ${here} below its length ${node.length}` + (names.length > 0 ? ` or the name of one of its items (${names.join(", ")})` : "");
+        return [{ path, message: gotExpected(key, expected) }];
+      }
+      slot = String(named);
     }
-    if (i === keys.length - 1) container[key] = value;
-    else node = container[key] ??= {};
+    const container = node as Record<string, unknown>;
+    if (i === keys.length - 1) container[slot] = value;
+    else node = container[slot] ??= {};
   }
   return [];
 }
