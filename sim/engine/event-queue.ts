@@ -23,12 +23,14 @@ const MAX_WIDTH_S = 1e6;
  * on it. Allocates nothing after construction.
  */
 export class EventQueue {
-  private readonly time: Float64Array;
-  private readonly seq: Float64Array;
-  private readonly next: Int32Array;
-  private readonly prev: Int32Array;
-  /** Per slot: its bucket, OVERFLOW, or NONE. */
-  private readonly where: Int32Array;
+  /**
+   * Per slot, one 32-byte record: time and sequence (doubles f[SF slot + TIME], f[SF slot + SEQ]),
+   * then the bucket list's next and previous slots and where the slot is (its bucket, OVERFLOW or
+   * NONE) as int32s i[SI slot + NEXT ...] over the same bytes. One record, one cache line to read
+   * when a bucket's events are compared or a slot is unlinked.
+   */
+  private readonly f: Float64Array;
+  private readonly i: Int32Array;
   private readonly head = new Int32Array(WHEEL).fill(-1);
   private readonly overflow: EventHeap;
   private width = 1e-3;
@@ -48,11 +50,10 @@ export class EventQueue {
   private scheduled = 0;
 
   constructor(slots: number) {
-    this.time = new Float64Array(slots);
-    this.seq = new Float64Array(slots);
-    this.next = new Int32Array(slots);
-    this.prev = new Int32Array(slots);
-    this.where = new Int32Array(slots).fill(NONE);
+    const records = new ArrayBuffer(SLOT_BYTES * slots);
+    this.f = new Float64Array(records);
+    this.i = new Int32Array(records);
+    for (let s = 0; s < slots; s++) this.i[SI * s + WHERE] = NONE;
     this.overflow = new EventHeap(slots);
   }
 
@@ -67,30 +68,30 @@ export class EventQueue {
 
   /** Time of the earliest event; only when length > 0. */
   peekTime(): number {
-    return this.time[this.peek()];
+    return this.f[SF * (this.peek()) + TIME];
   }
 
   has(slot: number): boolean {
-    return this.where[slot] !== NONE;
+    return this.i[SI * slot + WHERE] !== NONE;
   }
 
   /** Sets slot's event at time t (inserting it, or moving it if pending). */
   schedule(slot: number, t: number): void {
-    if (this.where[slot] !== NONE) this.remove(slot);
+    if (this.i[SI * slot + WHERE] !== NONE) this.remove(slot);
     else this.size++;
-    this.time[slot] = t;
-    this.seq[slot] = this.nextSeq++;
+    this.f[SF * slot + TIME] = t;
+    this.f[SF * slot + SEQ] = this.nextSeq++;
     this.insert(slot);
     const m = this.minSlot;
     if (m === slot) {
       // it moved later: another may be earliest now
       this.minSlot = -1;
-    } else if (m >= 0 && t < this.time[m]) this.minSlot = slot;
+    } else if (m >= 0 && t < this.f[SF * m + TIME]) this.minSlot = slot;
   }
 
   /** Removes slot's pending event, if any. */
   cancel(slot: number): void {
-    if (this.where[slot] === NONE) return;
+    if (this.i[SI * slot + WHERE] === NONE) return;
     this.remove(slot);
     this.size--;
     if (this.minSlot === slot) this.minSlot = -1;
@@ -98,36 +99,36 @@ export class EventQueue {
 
   private insert(slot: number): void {
     this.scheduled++;
-    const k = Math.floor(this.time[slot] * this.invWidth);
+    const k = Math.floor(this.f[SF * slot + TIME] * this.invWidth);
     if (k < this.curK) this.lowerCursor(k);
     if (k >= this.curK + WHEEL) {
       this.overflowed++;
-      this.where[slot] = OVERFLOW;
-      this.overflow.schedule(slot, this.time[slot]);
+      this.i[SI * slot + WHERE] = OVERFLOW;
+      this.overflow.schedule(slot, this.f[SF * slot + TIME]);
       return;
     }
     const b = k % WHEEL;
     const h = this.head[b];
-    this.next[slot] = h;
-    this.prev[slot] = -1;
-    if (h >= 0) this.prev[h] = slot;
+    this.i[SI * slot + NEXT] = h;
+    this.i[SI * slot + PREV] = -1;
+    if (h >= 0) this.i[SI * h + PREV] = slot;
     this.head[b] = slot;
-    this.where[slot] = b;
+    this.i[SI * slot + WHERE] = b;
     this.inWheel++;
   }
 
   private remove(slot: number): void {
-    const b = this.where[slot];
-    this.where[slot] = NONE;
+    const b = this.i[SI * slot + WHERE];
+    this.i[SI * slot + WHERE] = NONE;
     if (b === OVERFLOW) {
       this.overflow.cancel(slot);
       return;
     }
-    const p = this.prev[slot];
-    const n = this.next[slot];
-    if (p >= 0) this.next[p] = n;
+    const p = this.i[SI * slot + PREV];
+    const n = this.i[SI * slot + NEXT];
+    if (p >= 0) this.i[SI * p + NEXT] = n;
     else this.head[b] = n;
-    if (n >= 0) this.prev[n] = p;
+    if (n >= 0) this.i[SI * n + PREV] = p;
     this.inWheel--;
   }
 
@@ -142,9 +143,9 @@ export class EventQueue {
         // bucket j % WHEEL holds the events of bucket number j + WHEEL, beyond the new span
         const b = j % WHEEL;
         for (let s = this.head[b]; s >= 0; ) {
-          const n = this.next[s];
-          this.where[s] = OVERFLOW;
-          this.overflow.schedule(s, this.time[s]);
+          const n = this.i[SI * s + NEXT];
+          this.i[SI * s + WHERE] = OVERFLOW;
+          this.overflow.schedule(s, this.f[SF * s + TIME]);
           this.inWheel--;
           s = n;
         }
@@ -170,15 +171,15 @@ export class EventQueue {
       b = this.curK % WHEEL;
     }
     let best = this.head[b];
-    let bt = this.time[best];
-    let bs = this.seq[best];
-    for (let s = this.next[best]; s >= 0; s = this.next[s]) {
+    let bt = this.f[SF * best + TIME];
+    let bs = this.f[SF * best + SEQ];
+    for (let s = this.i[SI * best + NEXT]; s >= 0; s = this.i[SI * s + NEXT]) {
       this.scanned++;
-      const t = this.time[s];
-      if (t < bt || (t === bt && this.seq[s] < bs)) {
+      const t = this.f[SF * s + TIME];
+      if (t < bt || (t === bt && this.f[SF * s + SEQ] < bs)) {
         best = s;
         bt = t;
-        bs = this.seq[s];
+        bs = this.f[SF * s + SEQ];
       }
     }
     this.minSlot = best;
@@ -225,8 +226,8 @@ export class EventQueue {
     for (let b = 0; b < WHEEL; b++) {
       let s = this.head[b];
       while (s >= 0) {
-        const n = this.next[s];
-        this.next[s] = gathered;
+        const n = this.i[SI * s + NEXT];
+        this.i[SI * s + NEXT] = gathered;
         gathered = s;
         s = n;
       }
@@ -239,7 +240,7 @@ export class EventQueue {
     this.invWidth = 1 / width;
     this.curK = Math.floor(startS * this.invWidth);
     for (let s = gathered; s >= 0; ) {
-      const n = this.next[s];
+      const n = this.i[SI * s + NEXT];
       this.insert(s);
       s = n;
     }
@@ -249,4 +250,13 @@ export class EventQueue {
 }
 
 const NONE = -1;
+// A slot's record: 32 bytes, doubles at SF slot + field, int32s at SI slot + field.
+const SLOT_BYTES = 32;
+const SF = SLOT_BYTES / 8;
+const SI = SLOT_BYTES / 4;
+const TIME = 0;
+const SEQ = 1;
+const NEXT = 4;
+const PREV = 5;
+const WHERE = 6;
 const OVERFLOW = -2;

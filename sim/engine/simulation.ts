@@ -30,6 +30,24 @@ const DRAINING = 1;
 const PARKED = 2;
 const WAKING = 3;
 
+// A node's record: doubles (index NF node + field) and int32s over the same bytes (NI node + field).
+const NODE_RECORD_BYTES = 64;
+const NF = NODE_RECORD_BYTES / 8;
+const NI = NODE_RECORD_BYTES / 4;
+/** Virtual service time V (s), attribution clock A (J per active query), when both were last brought up. */
+const VIRTUAL_S = 0;
+const ATTR_J = 1;
+const LAST_S = 2;
+/** int32s 6..9 (bytes 24..39): active queries, where the pool's levels start, state, pool. */
+const ACTIVE = 6;
+const LEVELS = 7;
+const STATE = 8;
+const POOL = 9;
+/** The time up to which the node's time at its level has been added to levelIntegral. */
+const LEVEL_S = 5;
+/** A at the end of the warmup. */
+const WARMUP_ATTR_J = 6;
+
 const ROUTER_CODE: Record<RouterKind, number> = { "least-loaded": 0, "power-of-two": 1, "round-robin": 2, random: 3 };
 
 export interface RunOptions {
@@ -75,9 +93,13 @@ interface PoolRuntime {
 export class Simulation {
   readonly scenario: Scenario;
   private readonly pools: PoolRuntime[];
-  private readonly nodePool: Int32Array;
-  /** Per node, where its pool's batch-size levels start (as PoolRuntime.levels). */
-  private readonly nodeLevels: Int32Array;
+  /**
+   * Per node, one 64-byte record (a cache line when aligned; what an arrival or departure reads of
+   * its node, in one place rather than in nine arrays): doubles nf[NF node + VIRTUAL_S ...] and int32s
+   * ni[NI node + ACTIVE ...] over the same memory. Fields: see the offsets at the top of the file.
+   */
+  private readonly nf: Float64Array;
+  private readonly ni: Int32Array;
   /**
    * Per level (all pools' levels 0..max_batch one after the other), h(k)/k and P(k)/k side by side:
    * the node's speed and power per query at batch size k are levelRates[2 (nodeLevels[node] + k)] and
@@ -88,13 +110,6 @@ export class Simulation {
   /** Work W(L_out) per class x pool when the class's input length is fixed; L_out below WORK_TABLE_SIZE. */
   private readonly workTables: (Float64Array | null)[];
   private readonly nodes: number;
-  // Per node: active queries, virtual service time V, attribution clock A (J per active query), last update.
-  private readonly active: Int32Array;
-  private readonly virtualS: Float64Array;
-  private readonly attrJ: Float64Array;
-  private readonly attrAtWarmupJ: Float64Array;
-  private readonly lastS: Float64Array;
-  private readonly state: Uint8Array;
   /** A draining node's place in its pool's draining set. */
   private readonly drainPos: Int32Array;
   private readonly tags: TagHeaps;
@@ -121,8 +136,6 @@ export class Simulation {
   private readonly levelCount: Float64Array;
   private readonly levelIntegral: Float64Array;
   private readonly levelCarry: Float64Array;
-  /** Per node, the time up to which its time at its level has been added to levelIntegral. */
-  private readonly nodeLevelS: Float64Array;
   /** Per level, what one node at that level adds to each running sum (RUNNING_SUMS per level). */
   private readonly levelValue: Float64Array;
   private readonly integralCarry: Float64Array;
@@ -189,9 +202,15 @@ export class Simulation {
       return pr;
     });
     this.nodes = first;
-    this.nodePool = new Int32Array(this.nodes);
-    this.pools.forEach((p, i) => this.nodePool.fill(i, p.first, p.first + p.count));
-    this.nodeLevels = Int32Array.from(this.nodePool, (pi) => this.pools[pi].levels);
+    const nodeRecords = new ArrayBuffer(NODE_RECORD_BYTES * this.nodes);
+    this.nf = new Float64Array(nodeRecords);
+    this.ni = new Int32Array(nodeRecords);
+    this.pools.forEach((p, i) => {
+      for (let node = p.first; node < p.first + p.count; node++) {
+        this.ni[NI * node + POOL] = i;
+        this.ni[NI * node + LEVELS] = p.levels;
+      }
+    });
     this.levelRates = new Float64Array(2 * levels);
     for (const p of this.pools)
       for (let k = 0; k <= p.maxBatch; k++) {
@@ -199,14 +218,8 @@ export class Simulation {
         this.levelRates[2 * (p.levels + k) + 1] = p.t.powerPerQueryW[k];
       }
     this.warmupS = scenario.warmupS;
-    this.active = new Int32Array(this.nodes);
-    this.virtualS = new Float64Array(this.nodes);
-    this.attrJ = new Float64Array(this.nodes);
-    this.attrAtWarmupJ = new Float64Array(this.nodes);
-    this.lastS = new Float64Array(this.nodes);
-    this.state = new Uint8Array(this.nodes);
     this.drainPos = new Int32Array(this.nodes);
-    for (const p of this.pools) for (let k = 0; k < p.parkedCount; k++) this.state[p.parked[k]] = PARKED;
+    for (const p of this.pools) for (let k = 0; k < p.parkedCount; k++) this.ni[NI * p.parked[k] + STATE] = PARKED;
     this.tags = new TagHeaps(this.nodes, Math.min(16, Math.max(...this.pools.map((p) => p.maxBatch))));
     this.events = new EventQueue(this.nodes + 2 + this.pools.length);
     this.tickSlot = this.nodes;
@@ -222,7 +235,6 @@ export class Simulation {
     this.levelCount = new Float64Array(levels);
     this.levelIntegral = new Float64Array(levels);
     this.levelCarry = new Float64Array(levels);
-    this.nodeLevelS = new Float64Array(this.nodes);
     this.levelValue = new Float64Array(levels * RUNNING_SUMS);
     this.pools.forEach((p, i) => {
       const r = i * RUNNING_SUMS;
@@ -290,7 +302,7 @@ export class Simulation {
       const slot = arrivalS < queueS ? -1 : ev.peek();
       if (slot < 0) this.arrival(t);
       else if (slot < this.nodes) {
-        if (this.state[slot] === WAKING) this.wakeComplete(slot, t);
+        if (this.ni[NI * slot + STATE] === WAKING) this.wakeComplete(slot, t);
         else this.departure(slot, t);
       } else if (slot >= this.autoscaleSlot) this.autoscaleTick(slot - this.autoscaleSlot, t);
       else if (slot === this.tickSlot) {
@@ -364,12 +376,12 @@ export class Simulation {
       if (p.router === 1) {
         const a = p.first + Math.floor(p.rng() * p.count);
         const b = p.first + Math.floor(p.rng() * p.count);
-        node = this.active[b] < this.active[a] ? b : a;
+        node = this.ni[NI * b + ACTIVE] < this.ni[NI * a + ACTIVE] ? b : a;
       } else if (p.router === 2) {
         node = p.first + p.rr;
         p.rr = p.rr + 1 === p.count ? 0 : p.rr + 1;
       } else node = p.first + Math.floor(p.rng() * p.count);
-      if (this.active[node] < p.maxBatch && this.state[node] === ON) return node;
+      if (this.ni[NI * node + ACTIVE] < p.maxBatch && this.ni[NI * node + STATE] === ON) return node;
     }
     return p.index.leastLoaded();
   }
@@ -378,11 +390,11 @@ export class Simulation {
     this.advanceNode(node, t);
     this.tags.popMin(node);
     this.complete(node, t);
-    const pi = this.nodePool[node];
+    const pi = this.ni[NI * node + POOL];
     const p = this.pools[pi];
-    if (this.state[node] !== ON) {
+    if (this.ni[NI * node + STATE] !== ON) {
       this.changeActive(node, p, t, -1);
-      if (this.active[node] === 0) this.park(node, pi, p, t);
+      if (this.ni[NI * node + ACTIVE] === 0) this.park(node, pi, p, t);
     } else if (p.queue.length > 0) this.admitQueued(p, node, t);
     else {
       this.changeActive(node, p, t, -1);
@@ -396,7 +408,7 @@ export class Simulation {
    * needs, and its wait and time to first token are recorded (when it arrived after the warmup).
    */
   private admit(node: number, p: PoolRuntime, t: number, arrivalS: number, work: number, inputTokens: number, ci: number): void {
-    this.tags.push(node, this.virtualS[node] + work, arrivalS, this.attrJ[node], ci);
+    this.tags.push(node, this.nf[NF * node + VIRTUAL_S] + work, arrivalS, this.nf[NF * node + ATTR_J], ci);
     if (arrivalS >= this.warmupS) {
       const waitS = t - arrivalS;
       this.waitS[ci].record(waitS);
@@ -417,10 +429,10 @@ export class Simulation {
   private complete(node: number, t: number): void {
     const tags = this.tags;
     const attrStartJ = tags.attrStartJ;
-    const chargedJ = this.attrJ[node] - attrStartJ;
+    const chargedJ = this.nf[NF * node + ATTR_J] - attrStartJ;
     if (this.warmedUp) {
-      const warm = this.attrAtWarmupJ[node];
-      this.addAttributed(attrStartJ >= warm ? chargedJ : this.attrJ[node] - warm);
+      const warm = this.nf[NF * node + WARMUP_ATTR_J];
+      this.addAttributed(attrStartJ >= warm ? chargedJ : this.nf[NF * node + ATTR_J] - warm);
     }
     const arrivalS = tags.arrivalS;
     if (arrivalS >= this.warmupS) {
@@ -443,22 +455,22 @@ export class Simulation {
 
   /** Brings a node's virtual and attribution clocks up to t. */
   private advanceNode(node: number, t: number): void {
-    const k = this.active[node];
+    const k = this.ni[NI * node + ACTIVE];
     if (k > 0) {
-      const dt = t - this.lastS[node];
-      const r = 2 * (this.nodeLevels[node] + k);
-      this.virtualS[node] += this.levelRates[r] * dt;
-      this.attrJ[node] += this.levelRates[r + 1] * dt;
+      const dt = t - this.nf[NF * node + LAST_S];
+      const r = 2 * (this.ni[NI * node + LEVELS] + k);
+      this.nf[NF * node + VIRTUAL_S] += this.levelRates[r] * dt;
+      this.nf[NF * node + ATTR_J] += this.levelRates[r + 1] * dt;
     }
-    this.lastS[node] = t;
+    this.nf[NF * node + LAST_S] = t;
   }
 
   /** The node's active count changes by delta (+1 or -1): it moves from one level to the next. */
   private changeActive(node: number, p: PoolRuntime, t: number, delta: number): void {
-    const k = this.active[node];
+    const k = this.ni[NI * node + ACTIVE];
     const i = p.levels + k;
     this.chargeLevel(node, i, t);
-    this.active[node] = k + delta;
+    this.ni[NI * node + ACTIVE] = k + delta;
     this.levelCount[i]--;
     this.levelCount[i + delta]++;
   }
@@ -468,7 +480,7 @@ export class Simulation {
    * the warmup) to the level's integral; Kahan-compensated, a day adds billions of terms to one integral.
    */
   private chargeLevel(node: number, i: number, t: number): void {
-    const last = this.nodeLevelS[node];
+    const last = this.nf[NF * node + LEVEL_S];
     const from = last > this.warmupS ? last : this.warmupS;
     if (t > from) {
       const y = t - from - this.levelCarry[i];
@@ -476,7 +488,7 @@ export class Simulation {
       this.levelCarry[i] = sum - this.levelIntegral[i] - y;
       this.levelIntegral[i] = sum;
     }
-    this.nodeLevelS[node] = t;
+    this.nf[NF * node + LEVEL_S] = t;
   }
 
   /** Running sum i changes by d at time t. */
@@ -517,9 +529,9 @@ export class Simulation {
       const node = p.index.leastLoadedAny();
       if (node < 0) break;
       p.index.removeNode(node);
-      if (this.active[node] === 0) this.park(node, pi, p, t);
+      if (this.ni[NI * node + ACTIVE] === 0) this.park(node, pi, p, t);
       else {
-        this.state[node] = DRAINING;
+        this.ni[NI * node + STATE] = DRAINING;
         this.drainPos[node] = p.drainingCount;
         p.draining[p.drainingCount++] = node;
       }
@@ -529,8 +541,8 @@ export class Simulation {
 
   /** A node with no query left is switched off: its idle power becomes parked power. */
   private park(node: number, pi: number, p: PoolRuntime, t: number): void {
-    if (this.state[node] === DRAINING) this.removeDraining(node, p);
-    this.state[node] = PARKED;
+    if (this.ni[NI * node + STATE] === DRAINING) this.removeDraining(node, p);
+    this.ni[NI * node + STATE] = PARKED;
     p.parked[p.parkedCount++] = node;
     const r = pi * RUNNING_SUMS;
     this.chargeLevel(node, p.levels, t);
@@ -542,19 +554,19 @@ export class Simulation {
 
   /** A parked node powers up: it draws idle power at once and serves after the wake delay. */
   private wake(node: number, pi: number, p: PoolRuntime, t: number, delayS: number): void {
-    this.state[node] = WAKING;
+    this.ni[NI * node + STATE] = WAKING;
     const r = pi * RUNNING_SUMS;
-    this.nodeLevelS[node] = t;
+    this.nf[NF * node + LEVEL_S] = t;
     this.levelCount[p.levels]++;
     this.change(r + RUN.parkedMw, -p.t.parkedMw, t);
     this.change(r + RUN.parkedNodes, -1, t);
     this.change(r + RUN.wakingNodes, 1, t);
-    this.lastS[node] = t;
+    this.nf[NF * node + LAST_S] = t;
     this.events.schedule(node, t + delayS);
   }
 
   private wakeComplete(node: number, t: number): void {
-    const pi = this.nodePool[node];
+    const pi = this.ni[NI * node + POOL];
     const p = this.pools[pi];
     this.change(pi * RUNNING_SUMS + RUN.wakingNodes, -1, t);
     this.change(pi * RUNNING_SUMS + RUN.nodesOn, 1, t);
@@ -570,11 +582,11 @@ export class Simulation {
 
   /** Puts a node in the router's index and gives it queued queries up to max_batch. */
   private bringOn(node: number, pi: number, p: PoolRuntime, t: number): void {
-    this.state[node] = ON;
-    p.index.addNode(node, this.active[node]);
+    this.ni[NI * node + STATE] = ON;
+    p.index.addNode(node, this.ni[NI * node + ACTIVE]);
     if (p.queue.length === 0) return;
     this.advanceNode(node, t);
-    while (p.queue.length > 0 && this.active[node] < p.maxBatch) {
+    while (p.queue.length > 0 && this.ni[NI * node + ACTIVE] < p.maxBatch) {
       this.admitQueued(p, node, t);
       this.changeActive(node, p, t, 1);
       p.index.moveUp(node);
@@ -592,7 +604,7 @@ export class Simulation {
   /** Brings every sum and its integral up to t (before reading them). */
   private materializeIntegrals(t: number): void {
     for (let node = 0; node < this.nodes; node++)
-      if (this.state[node] !== PARKED) this.chargeLevel(node, this.nodeLevels[node] + this.active[node], t);
+      if (this.ni[NI * node + STATE] !== PARKED) this.chargeLevel(node, this.ni[NI * node + LEVELS] + this.ni[NI * node + ACTIVE], t);
     this.pools.forEach((p, pi) => {
       const r = pi * RUNNING_SUMS;
       for (const c of NODE_COUNT_SUMS) this.integrateSum(r + c, t);
@@ -620,13 +632,13 @@ export class Simulation {
   }
 
   private reschedule(node: number, t: number): void {
-    const k = this.active[node];
+    const k = this.ni[NI * node + ACTIVE];
     if (k === 0) {
       this.events.cancel(node);
       return;
     }
-    const rate = this.levelRates[2 * (this.nodeLevels[node] + k)];
-    const dt = (this.tags.minTag(node) - this.virtualS[node]) / rate;
+    const rate = this.levelRates[2 * (this.ni[NI * node + LEVELS] + k)];
+    const dt = (this.tags.minTag(node) - this.nf[NF * node + VIRTUAL_S]) / rate;
     this.events.schedule(node, dt > 0 ? t + dt : t);
   }
 
@@ -634,7 +646,7 @@ export class Simulation {
     this.materializeIntegrals(t);
     for (let node = 0; node < this.nodes; node++) {
       this.advanceNode(node, t);
-      this.attrAtWarmupJ[node] = this.attrJ[node];
+      this.nf[NF * node + WARMUP_ATTR_J] = this.nf[NF * node + ATTR_J];
     }
     this.lastTickS = t;
     this.lastTickIntegral.set(this.integral);
@@ -761,7 +773,7 @@ export class Simulation {
     for (let node = 0; node < this.nodes; node++) {
       this.advanceNode(node, stopS);
       for (let k = 0; k < this.tags.sizeOf(node); k++) {
-        if (this.warmedUp) this.addAttributed(this.attrJ[node] - Math.max(this.tags.attrStartAt(node, k), this.attrAtWarmupJ[node]));
+        if (this.warmedUp) this.addAttributed(this.nf[NF * node + ATTR_J] - Math.max(this.tags.attrStartAt(node, k), this.nf[NF * node + WARMUP_ATTR_J]));
         if (this.tags.arrivalAt(node, k) >= this.warmupS) inFlight++;
       }
     }
