@@ -127,7 +127,9 @@ describe("inferwatt paper command", () => {
   it.each([
     [["--params", "v3"], /--params: got "v3"; expected one of joule, v1/],
     [["--samples", "-1"], /--samples: got "-1"; expected a whole number/],
-    [["--bogus"], /Unknown option '--bogus'/],
+    [["--bogus"], /unknown option --bogus; expected one of --params, --samples/],
+    [["--sample", "10"], /unknown option --sample \(did you mean --samples\?\)/],
+    [["--seed"], /--seed: got nothing; expected a value after it/],
   ])("bad arguments %j: one line on stderr, exit 2", (args, message) => {
     const r = run(...args);
     expect(r.status).toBe(2);

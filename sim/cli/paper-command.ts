@@ -1,8 +1,7 @@
-import { parseArgs } from "node:util";
 import { runPaperEstimator, type PaperResult } from "../../models/paper/estimator.ts";
 import { PARAM_SET_NAMES, type ParamSetName } from "../../models/paper/params.ts";
 import { PUBLISHED } from "../../models/paper/published.ts";
-import { parseIntFlag, UsageError } from "./usage-error.ts";
+import { parseIntFlag, UsageError, parseFlags } from "./usage-error.ts";
 
 export const PAPER_USAGE = `inferwatt paper [--params joule|v1] [--samples N] [--seed N] [--input-tokens N] [--power-proportional] [--json]
 
@@ -15,7 +14,7 @@ export const PAPER_USAGE = `inferwatt paper [--params joule|v1] [--samples N] [-
   --json                print one JSON object instead of tables`;
 
 export function paperCommand(argv: string[], out: (s: string) => void): void {
-  const { values } = parseArgs({
+  const { values } = parseFlags({
     args: argv,
     options: {
       params: { type: "string" },

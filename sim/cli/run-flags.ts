@@ -1,11 +1,10 @@
-import { parseArgs } from "node:util";
 import { MAX_SHARDS, shardProblem } from "../scenario/shard.ts";
 import type { Scenario } from "../scenario/types.ts";
-import { parseIntFlag, UsageError } from "./usage-error.ts";
+import { parseIntFlag, UsageError, parseFlags } from "./usage-error.ts";
 
 /** The flags `run` and `compare` share, parsed; positionals are the scenario files. */
 export function parseRunFlags(argv: string[]) {
-  return parseArgs({
+  return parseFlags({
     args: argv,
     options: {
       out: { type: "string" },

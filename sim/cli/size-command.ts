@@ -1,7 +1,6 @@
-import { parseArgs } from "node:util";
 import { sizePools } from "../fleet/sizing.ts";
 import { loadScenario } from "../scenario/load.ts";
-import { UsageError } from "./usage-error.ts";
+import { UsageError, parseFlags } from "./usage-error.ts";
 
 export const SIZE_USAGE = `inferwatt size <scenario.yaml> [--utilization U] [--set k=v ...]
 
@@ -9,7 +8,7 @@ export const SIZE_USAGE = `inferwatt size <scenario.yaml> [--utilization U] [--s
   the nodes deliver at full batch: ceil(peak queries/s x mean work per query / U).`;
 
 export function sizeCommand(argv: string[], out: (s: string) => void): void {
-  const { values, positionals } = parseArgs({
+  const { values, positionals } = parseFlags({
     args: argv,
     options: { utilization: { type: "string" }, set: { type: "string", multiple: true } },
     allowPositionals: true,

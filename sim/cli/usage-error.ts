@@ -1,3 +1,6 @@
+import { parseArgs, type ParseArgsConfig } from "node:util";
+import { didYouMean } from "../scenario/did-you-mean.ts";
+
 /** The user's input is wrong: printed as one clear message, exit code 2, no stack trace. */
 export class UsageError extends Error {
   override readonly name = "UsageError";
@@ -9,4 +12,23 @@ export function parseIntFlag(flag: string, text: string | undefined, min: number
   const v = Number(text);
   if (!Number.isInteger(v) || v < min) throw new UsageError(`${flag}: got "${text}"; expected a whole number >= ${min}`);
   return v;
+}
+
+/**
+ * node:util parseArgs, with an unknown flag reported as a UsageError that names the close known one
+ * and lists them all (`unknown option --shard (did you mean --shards?); expected one of --out, ...`),
+ * and a flag without its value as `--out: got nothing; expected a value after it`.
+ */
+export function parseFlags<T extends ParseArgsConfig>(config: T): ReturnType<typeof parseArgs<T>> {
+  try {
+    return parseArgs(config);
+  } catch (e) {
+    const code = (e as { code?: string }).code;
+    const flag = /'(-[^' ]+)/.exec((e as Error).message)?.[1] ?? String(e);
+    if (code === "ERR_PARSE_ARGS_INVALID_OPTION_VALUE") throw new UsageError(`${flag}: got nothing; expected a value after it`);
+    if (code !== "ERR_PARSE_ARGS_UNKNOWN_OPTION") throw e;
+    const known = Object.keys(config.options ?? {}).map((k) => `--${k}`);
+    const guess = didYouMean(flag.replace(/^-+/, ""), known.map((k) => k.slice(2)));
+    throw new UsageError(`unknown option ${flag}${guess ? ` (did you mean --${guess}?)` : ""}; expected one of ${known.join(", ")}`);
+  }
 }
