@@ -30,15 +30,16 @@ const DRAINING = 1;
 const PARKED = 2;
 const WAKING = 3;
 
-// A node's record: doubles (index NF node + field) and int32s over the same bytes (NI node + field).
+// A node's record, 64 bytes: doubles at nf[NF node + field], int32s at ni[NI node + field], over the
+// same bytes. In byte order: V, A, last update (doubles 0-2); active count, where its pool's levels
+// start, state, pool (int32s 6-9, bytes 24-39); level time, A at the warmup's end (doubles 5-6); 8 free.
 const NODE_RECORD_BYTES = 64;
 const NF = NODE_RECORD_BYTES / 8;
 const NI = NODE_RECORD_BYTES / 4;
-/** Virtual service time V (s), attribution clock A (J per active query), when both were last brought up. */
+/** Virtual service time V (s) and attribution clock A (J per active query), and when both were last brought up. */
 const VIRTUAL_S = 0;
 const ATTR_J = 1;
 const LAST_S = 2;
-/** int32s 6..9 (bytes 24..39): active queries, where the pool's levels start, state, pool. */
 const ACTIVE = 6;
 const LEVELS = 7;
 const STATE = 8;
@@ -102,7 +103,7 @@ export class Simulation {
   private readonly ni: Int32Array;
   /**
    * Per level (all pools' levels 0..max_batch one after the other), h(k)/k and P(k)/k side by side:
-   * the node's speed and power per query at batch size k are levelRates[2 (nodeLevels[node] + k)] and
+   * the node's speed and power per query at batch size k are levelRates[2 (levels + k)] (levels from its record) and
    * the next double, one cache line, no pointer chase through per-pool tables.
    */
   private readonly levelRates: Float64Array;
