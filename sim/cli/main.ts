@@ -8,13 +8,13 @@ import { UsageError } from "./usage-error.ts";
 
 export const USAGE = `inferwatt: the energy of serving large language models at fleet scale
 
-  inferwatt run <scenario.yaml> [--out DIR] [--seed N] [--set k=v ...] [--no-tui]   simulate a fleet
-  inferwatt compare <a.yaml> <b.yaml> ... [--out DIR] [--set k=v ...] [--no-tui]    several side by side
-  inferwatt validate <scenario.yaml>                                              check a scenario, run nothing
-  inferwatt schema                                                                print the scenario JSON Schema
-  inferwatt size <scenario.yaml> [--utilization U]                                nodes per pool for the peak hour
-  inferwatt paper [--params joule|v1] [--samples N] [--seed N] [--json]           the paper's estimator
-  inferwatt help                                                                  this text
+  inferwatt run <scenario.yaml> [--out DIR] [--set k=v ...] [--shards N] [--no-tui]   simulate a fleet
+  inferwatt compare <a.yaml> <b.yaml> ... [--out DIR] [--set k=v ...] [--no-tui]      several side by side
+  inferwatt validate <scenario.yaml>                                                check a scenario, run nothing
+  inferwatt schema                                                                  print the scenario JSON Schema
+  inferwatt size <scenario.yaml> [--utilization U] [--set k=v ...]                  nodes per pool for the peak hour
+  inferwatt paper [--params joule|v1] [--samples N] [--seed N] [--json]             the paper's estimator
+  inferwatt help                                                                    this text (all flags below)
 
 ${RUN_USAGE}
 
