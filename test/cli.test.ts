@@ -63,6 +63,29 @@ describe("inferwatt run", () => {
     expect(readdirSync(out)).toEqual(["keep.txt"]);
   });
 
+  it.each([
+    ["a file", (dir: string) => join(dir, "afile"), /--out: cannot create the folder "[^"]*afile": it or a folder above it is a file/],
+    ["a folder under a file", (dir: string) => join(dir, "afile", "x"), /--out: cannot create the folder "[^"]*afile\/x": it or a folder above it is a file/],
+  ])("refuses an --out that is %s: exit 2, one line, nothing written", (_what, outOf, message) => {
+    const dir = tmp();
+    writeFileSync(join(dir, "afile"), "mine");
+    const r = inferwatt("run", "scenarios/small.yaml", "--no-tui", "--out", outOf(dir));
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(message);
+    expect(r.stderr.trim().split("\n")).toHaveLength(1);
+    expect(readFileSync(join(dir, "afile"), "utf8")).toBe("mine");
+    expect(readdirSync(dir)).toEqual(["afile"]);
+  });
+
+  it("a switch given a value, a flag without one: exit 2 with what was expected", () => {
+    const a = inferwatt("run", "scenarios/small.yaml", "--no-tui=false");
+    expect(a.status).toBe(2);
+    expect(a.stderr).toMatch(/--no-tui: got a value; expected none \(--no-tui is a switch\)/);
+    const b = inferwatt("run", "scenarios/small.yaml", "--no-tui", "--out");
+    expect(b.status).toBe(2);
+    expect(b.stderr).toMatch(/--out: got nothing; expected a value after it/);
+  });
+
   it("a bad scenario: exit 2, the message names the file and key, no stack trace", () => {
     const dir = tmp();
     const file = join(dir, "bad.yaml");

@@ -121,9 +121,10 @@ describe("overrides", () => {
   it("reports every ill-formed assignment by name", () => {
     const e = errorOf(minimalText, { set: ["nodes", "pools.3.nodes=1", "name.first=x"] });
     expect(e.problems).toHaveLength(3);
-    expect(e.message).toContain('--set: got "nodes"; expected an assignment key.path=value');
-    expect(e.message).toContain('--set: pools.3.nodes: got "3"; expected an index of pools below its length 1');
-    expect(e.message).toContain('--set: name.first: got "minimal" at name; expected a mapping or a list');
+    expect(e.file).toBe(`--set on ${fixture("edited.yaml")}`);
+    expect(e.message).toContain(`${e.file}: got "nodes"; expected an assignment key.path=value`);
+    expect(e.message).toContain(`${e.file}: pools.3.nodes: got "3"; expected an index of pools below its length 1`);
+    expect(e.message).toContain(`${e.file}: name.first: got "minimal" at name; expected a mapping or a list`);
   });
 
   it("finds a list item by its name", () => {
@@ -135,8 +136,14 @@ describe("overrides", () => {
     expect(() => applySet(raw, ["pools.c.nodes=1"])).toThrow('pools.c.nodes: got "c"; expected an index of pools below its length 2 or the name of one of its items (a, b)');
   });
 
-  it("validates a set value like one in the file", () => {
-    expect(errorOf(minimalText, { set: ["pools.0.nodes=many"] }).message).toContain('pools.0.nodes: got "many"; expected a number');
+  it("validates a set value like one in the file, and says it came from --set", () => {
+    const e = errorOf(minimalText, { set: ["pools.0.nodes=many", "workload.diurnal={ peak_to_trough: 0.5 }"] });
+    expect(e.message).toContain(`--set on ${e.file}: pools.0.nodes: got "many"; expected a number`);
+    expect(e.message).toMatch(/--set on \S+: workload\.diurnal\.peak_to_trough: got 0\.5/);
+    // a problem the set did not cause is the file's
+    expect(errorOf(minimalText.replace("nodes: 10", "nodes: -5"), { set: ["duration=1h"] }).message).toMatch(/^\S+edited\.yaml: pools\.0\.nodes: got -5/m);
+    // found when names are resolved, after validation
+    expect(errorOf(minimalText, { set: ["pools.0.model=Llama 99"] }).message).toMatch(/^--set on \S+: pools\.0\.model: got "Llama 99"; expected a model/);
   });
 });
 

@@ -17,7 +17,8 @@ export function parseIntFlag(flag: string, text: string | undefined, min: number
 /**
  * node:util parseArgs, with an unknown flag reported as a UsageError that names the close known one
  * and lists them all (`unknown option --shard (did you mean --shards?); expected one of --out, ...`),
- * and a flag without its value as `--out: got nothing; expected a value after it`.
+ * a flag without its value as `--out: got nothing; expected a value after it`, a switch given one as
+ * `--json: got a value; expected none`.
  */
 export function parseFlags<T extends ParseArgsConfig>(config: T): ReturnType<typeof parseArgs<T>> {
   try {
@@ -25,7 +26,10 @@ export function parseFlags<T extends ParseArgsConfig>(config: T): ReturnType<typ
   } catch (e) {
     const code = (e as { code?: string }).code;
     const flag = /'(-[^' ]+)/.exec((e as Error).message)?.[1] ?? String(e);
-    if (code === "ERR_PARSE_ARGS_INVALID_OPTION_VALUE") throw new UsageError(`${flag}: got nothing; expected a value after it`);
+    if (code === "ERR_PARSE_ARGS_INVALID_OPTION_VALUE") {
+      if (/does not take an argument/.test((e as Error).message)) throw new UsageError(`${flag}: got a value; expected none (${flag} is a switch)`);
+      throw new UsageError(`${flag}: got nothing; expected a value after it`);
+    }
     if (code !== "ERR_PARSE_ARGS_UNKNOWN_OPTION") throw e;
     const known = Object.keys(config.options ?? {}).map((k) => `--${k}`);
     const guess = didYouMean(flag.replace(/^-+/, ""), known.map((k) => k.slice(2)));

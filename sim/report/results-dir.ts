@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readdirSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { UsageError } from "../cli/usage-error.ts";
 
@@ -14,10 +14,18 @@ export function utcStamp(d = new Date()): string {
  */
 export function makeResultsDir(name: string, out: string | undefined, root = "results", force = false): string {
   if (out !== undefined) {
-    if (!force && existsSync(out) && readdirSync(out).length > 0) {
-      throw new UsageError(`--out: "${out}" exists and is not empty; a run never overwrites another (name a new folder, or add --force)`);
+    try {
+      if (existsSync(out) && !statSync(out).isDirectory()) throw Object.assign(new Error("a file"), { code: "ENOTDIR" });
+      if (!force && existsSync(out) && readdirSync(out).length > 0) {
+        throw new UsageError(`--out: "${out}" exists and is not empty; a run never overwrites another (name a new folder, or add --force)`);
+      }
+      mkdirSync(out, { recursive: true });
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (e instanceof UsageError || code === undefined) throw e;
+      const why = code === "ENOTDIR" || code === "EEXIST" ? "it or a folder above it is a file" : code === "EACCES" || code === "EPERM" || code === "EROFS" ? "no permission to write there" : (e as Error).message;
+      throw new UsageError(`--out: cannot create the folder "${out}": ${why}; expected a new or empty folder that can be written`);
     }
-    mkdirSync(out, { recursive: true });
     return out;
   }
   const base = join(root, `${name.replace(/[^A-Za-z0-9._-]/g, "_")}-${utcStamp()}`);

@@ -7,6 +7,8 @@ export interface Problem {
   /** 1-based position, for YAML syntax errors only. */
   readonly line?: number;
   readonly column?: number;
+  /** Where the wrong value came from when not the file itself (`--set on <file>`). */
+  readonly source?: string;
 }
 
 /** A scenario the user must fix; the message lists every problem found, one per line. */
@@ -21,6 +23,7 @@ export class ScenarioError extends Error {
 }
 
 function problemLine(file: string, p: Problem): string {
+  if (p.source !== undefined) file = p.source;
   if (p.line !== undefined) return `${file}:${p.line}:${p.column ?? 1}: ${p.message}`;
   return p.path === "" ? `${file}: ${p.message}` : `${file}: ${p.path}: ${p.message}`;
 }
