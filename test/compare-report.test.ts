@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { VERSION } from "../sim/report/manifest.ts";
+import { comparisonTable, METRICS, type ComparedScenario } from "../sim/report/comparison.ts";
 import { CHARTS } from "../sim/report/report-html.ts";
 import { runInWorker } from "../sim/run/run-in-worker.ts";
 import { runPool } from "../sim/run/run-pool.ts";
@@ -132,5 +133,24 @@ describe("run workers", () => {
     const outcomes = await pool.done;
     expect(log).toEqual(["start 0", "done 0", "start 1", "done 1", "start 2", "done 2"]);
     expect(outcomes.every((o) => o && !o.incomplete)).toBe(true);
+  });
+});
+
+describe("comparison table cells", () => {
+  it("a figure too small for its metric's digits shows two significant digits, not 0.0 beside a ratio", () => {
+    const scenario = (gwh: number, idle: number): ComparedScenario => ({
+      scenario: "s",
+      label: `s${gwh}`,
+      file: "s.yaml",
+      seed: 1,
+      results_dir: "r",
+      state: "completed",
+      metrics: Object.fromEntries(METRICS.map((m) => [m.key, m.key === "gwh_per_day" ? gwh : m.key === "gpu_idle_mwh_per_day" ? idle : 0])),
+      ratio_to_first: Object.fromEntries(METRICS.map((m) => [m.key, null])),
+    });
+    const t = comparisonTable([scenario(0.044, 0.000017), scenario(0.103, 0.0001)]);
+    const row = (label: string) => t.rows.find((r) => r[0] === label)!;
+    expect(row("GWh/day").slice(1, 3)).toEqual(["0.044", "0.103"]);
+    expect(row("GPU idle, MWh/day").slice(1, 3)).toEqual(["0.000017", "0.00010"]);
   });
 });

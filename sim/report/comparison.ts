@@ -66,7 +66,9 @@ export function compareRuns(runs: readonly RunData[]): ComparedScenario[] {
   }));
 }
 
-const cell = (v: number | null, digits: number) => (v === null ? "-" : v.toFixed(digits));
+/** A figure at its metric's digits; one too small to show at them gets two significant digits (not a 0.0 beside a ratio). */
+const cell = (v: number | null, digits: number) =>
+  v === null ? "-" : v !== 0 && Math.abs(v) < 0.5 * 10 ** -digits ? v.toPrecision(2) : v.toFixed(digits);
 const ratioCell = (v: number | null) => (v === null ? "-" : `${v.toFixed(v >= 100 ? 0 : v >= 10 ? 1 : 2)}x`);
 
 export interface ComparisonTable {
