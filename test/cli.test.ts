@@ -107,6 +107,18 @@ describe("inferwatt validate, schema, size", () => {
     expect(r.stdout).toMatch(/ok: "baseline", 86400 s simulated, 1\.00e\+9 queries\/day, 1 class\(es\), 3 pool\(s\), 4082 nodes/);
   });
 
+  it("validate --set: the scenario as run would read it; a bad set value names --set; an unknown flag is refused", () => {
+    const r = inferwatt("validate", "scenarios/baseline.yaml", "--set", "duration=2h", "--set", "pools.llama-405b.nodes=1000");
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/ok: "baseline", 7200 s simulated, .* 3 pool\(s\), 3663 nodes/);
+    const bad = inferwatt("validate", "scenarios/baseline.yaml", "--set", "duration=x");
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toMatch(/--set on scenarios\/baseline\.yaml: duration: got "x"/);
+    const flag = inferwatt("validate", "scenarios/baseline.yaml", "--seed", "3");
+    expect(flag.status).toBe(2);
+    expect(flag.stderr).toMatch(/unknown option --seed; expected one of --set/);
+  });
+
   it("schema: the JSON Schema of scenario files, equal to the one shipped in scenarios/", () => {
     const r = inferwatt("schema");
     expect(r.status).toBe(0);

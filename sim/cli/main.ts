@@ -10,7 +10,7 @@ export const USAGE = `inferwatt: the energy of serving large language models at 
 
   inferwatt run <scenario.yaml> [--out DIR] [--set k=v ...] [--shards N] [--no-tui]   simulate a fleet
   inferwatt compare <a.yaml> <b.yaml> ... [--out DIR] [--set k=v ...] [--no-tui]      several side by side
-  inferwatt validate <scenario.yaml>                                                check a scenario, run nothing
+  inferwatt validate <scenario.yaml> [--set k=v ...]                               check a scenario, run nothing
   inferwatt schema                                                                  print the scenario JSON Schema
   inferwatt size <scenario.yaml> [--utilization U] [--set k=v ...]                  nodes per pool for the peak hour
   inferwatt paper [--params joule|v1] [--samples N] [--seed N] [--json]             the paper's estimator

@@ -1,13 +1,16 @@
 import { scenarioJsonSchema } from "../scenario/json-schema.ts";
 import { loadScenario } from "../scenario/load.ts";
-import { UsageError } from "./usage-error.ts";
+import { parseFlags, UsageError } from "./usage-error.ts";
 
+/** `inferwatt validate <scenario.yaml> [--set k=v ...]`: the scenario as run would read it, checked; nothing run. */
 export function validateCommand(argv: string[], out: (s: string) => void): void {
-  if (argv.length !== 1 || argv[0].startsWith("-")) throw new UsageError("usage: inferwatt validate <scenario.yaml>");
-  const s = loadScenario(argv[0]);
+  const { values, positionals } = parseFlags({ args: argv, options: { set: { type: "string", multiple: true } }, allowPositionals: true, strict: true });
+  if (positionals.length !== 1) throw new UsageError(`usage: inferwatt validate <scenario.yaml> [--set k=v ...]; got ${positionals.length} files`);
+  const file = positionals[0];
+  const s = loadScenario(file, { set: values.set ?? [] });
   const nodes = s.pools.reduce((n, p) => n + p.nodes, 0);
   out(
-    `${argv[0]}: ok: "${s.name}", ${s.durationS} s simulated, ${s.workload.queriesPerDay.toExponential(2)} queries/day, ` +
+    `${file}: ok: "${s.name}", ${s.durationS} s simulated, ${s.workload.queriesPerDay.toExponential(2)} queries/day, ` +
       `${s.workload.classes.length} class(es), ${s.pools.length} pool(s), ${nodes} nodes\n`,
   );
 }
