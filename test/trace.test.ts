@@ -343,6 +343,12 @@ describe("errors name the trace file and line", () => {
 });
 
 describe("the scenario's trace keys", () => {
+  it("a generated workload's rate beside a trace: refused, saying the trace sets the rate", () => {
+    expect(() => traceScenario(`{ file: ${FIXTURE} }\n  queries_per_day: 1.0e8`)).toThrow(
+      /workload\.queries_per_day: got unknown key "queries_per_day" \(a replayed trace sets the arrival times and so the rate: scale it with trace\.time_scale\); expected one of trace, classes/,
+    );
+  });
+
   const errorOf = (trace: string, classes = "", extra = ""): ScenarioError => {
     try {
       traceScenario(trace + extra, classes);

@@ -33,9 +33,16 @@ export function problemsFromIssues(issues: readonly Issue[], raw: unknown, base:
   });
 }
 
+/** Keys of a generated workload that a replayed trace's workload has no place for. */
+const NOT_WITH_A_TRACE = new Set(["queries_per_day", "diurnal"]);
+
 function unknownKey(path: PropertyKey[], key: string, known: string[]): Problem {
   const guess = didYouMean(key, known);
-  const hint = guess ? ` (did you mean "${guess}"?)` : "";
+  const hint = guess
+    ? ` (did you mean "${guess}"?)`
+    : known.includes("trace") && NOT_WITH_A_TRACE.has(key)
+      ? " (a replayed trace sets the arrival times and so the rate: scale it with trace.time_scale)"
+      : "";
   return { path: joinPath(path), message: `got unknown key "${key}"${hint}; expected one of ${known.join(", ")}` };
 }
 
