@@ -154,6 +154,11 @@ describe("errors", () => {
     expect(e.problems.map((p) => p.path)).toContain("pools.0.nodes");
   });
 
+  it("suggests the key for two swapped letters (one edit, not two)", () => {
+    expect(errorOf(edit("    nodes: 10", "    ndoes: 10")).message).toContain('pools.0.ndoes: got unknown key "ndoes" (did you mean "nodes"?)');
+    expect(errorOf(edit("name: minimal", "nmae: minimal")).message).toContain('got unknown key "nmae" (did you mean "name"?)');
+  });
+
   it("says so when the class shares do not sum to 1", () => {
     const e = errorOf(edit("share: 1", "share: 0.9"));
     expect(e.message).toContain("workload.classes: got shares summing to 0.9 (0.9); expected a sum of 1");

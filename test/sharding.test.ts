@@ -188,6 +188,7 @@ describe("inferwatt run --shards", () => {
     [["scenarios/small.yaml", "--shards", "0"], /--shards: got "0"; expected a whole number >= 1/],
     [["scenarios/small.yaml", "--shards", "28"], /--shards 28: scenarios\/small\.yaml: pools\.0\.nodes \(llama-70b\): 27 nodes cannot be split into 28 shards/],
     [["scenarios/trace-conv.yaml", "--shards", "2"], /workload\.trace: a replayed trace cannot be split into shards/],
+    [["scenarios/small.yaml", "--no-tiu"], /unknown option --no-tiu \(did you mean --no-tui\?\)/],
     [["scenarios/small.yaml", "--shard", "2"], /unknown option --shard \(did you mean --shards\?\); expected one of --out, --seed, --set, --no-tui, --verbose, --force, --shards/],
   ])("refuses %j with exit 2 and one line", (args, message) => {
     const r = inferwatt("run", ...args, "--no-tui", "--out", join(tmp(), "run"));
