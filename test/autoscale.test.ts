@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { finalSummaryLines } from "../sim/cli/format.ts";
 import { scenario, simulate } from "./sim-helpers.ts";
 
 // A small diurnal fleet: 4e6 queries/day (peak-to-trough 3) on 9 Llama 3.1 70B nodes (70 % of full-batch capacity at the
@@ -54,6 +55,12 @@ describe("autoscaler", () => {
     const total = c.gpu_busy_wh + c.gpu_idle_wh + c.host_wh + c.interconnect_wh + c.parked_wh + c.orchestration_wh + c.cooling_and_power_wh;
     expect(rel(total, s.energy.facility_wh)).toBeLessThan(1e-9);
     expect(s.queries.arrived).toBe(s.queries.completed + s.queries.in_flight);
+    // the printed summary's "where" line names parked energy too: its shares add to 100 % (each rounded)
+    const where = finalSummaryLines(s, "out").find((l) => l.trim().startsWith("where"))!;
+    expect(where).toContain(`parked ${((100 * c.parked_wh) / s.energy.facility_wh).toFixed(0)}%`);
+    const shares = [...where.matchAll(/(\d+)%/g)].map((m) => Number(m[1]));
+    expect(shares).toHaveLength(7);
+    expect(Math.abs(shares.reduce((a, b) => a + b, 0) - 100)).toBeLessThanOrEqual(3);
   });
 
   it.each([

@@ -142,6 +142,14 @@ describe("overrides", () => {
     expect(e.message).toMatch(/--set on \S+: workload\.diurnal\.peak_to_trough: got 0\.5/);
     // a problem the set did not cause is the file's
     expect(errorOf(minimalText.replace("nodes: 10", "nodes: -5"), { set: ["duration=1h"] }).message).toMatch(/^\S+edited\.yaml: pools\.0\.nodes: got -5/m);
+    // problems the set made anywhere (a parent's key, a sibling it left missing, a sum over a list) are the set's
+    expect(errorOf(minimalText, { set: ["pools.0.autoscaler.min=1"] }).message).toMatch(/^--set on \S+: pools\.0\.autoscaler: got unknown key/);
+    expect(errorOf(minimalText, { set: ["pools.0.autoscale.min=1"] }).message).toMatch(/^--set on \S+: pools\.0\.autoscale\.target_utilization: got nothing/);
+    expect(errorOf(minimalText, { set: ["workload.classes.0.share=0.8"] }).message).toMatch(/^--set on \S+: workload\.classes: got shares summing to 0\.8/);
+    // with a problem of the file's own beside one of the set's, each is named for where it came from
+    const both = errorOf(minimalText.replace("nodes: 10", "nodes: -5"), { set: ["pools.0.router=fastest"] }).message.split("\n");
+    expect(both).toHaveLength(2);
+    expect(both).toEqual(expect.arrayContaining([expect.stringMatching(/^\S+edited\.yaml: pools\.0\.nodes: got -5/), expect.stringMatching(/^--set on \S+: pools\.0\.router: got "fastest"/)]));
     // found when names are resolved, after validation
     expect(errorOf(minimalText, { set: ["pools.0.model=Llama 99"] }).message).toMatch(/^--set on \S+: pools\.0\.model: got "Llama 99"; expected a model/);
   });
@@ -152,6 +160,14 @@ describe("errors", () => {
     const e = errorOf(edit("    nodes: 10", "    nodez: 10"));
     expect(e.message).toContain('edited.yaml: pools.0.nodez: got unknown key "nodez" (did you mean "nodes"?); expected one of name, model');
     expect(e.problems.map((p) => p.path)).toContain("pools.0.nodes");
+  });
+
+  it("refuses a warmup as long as the duration (it is the duration's first part: nothing would be measured)", () => {
+    expect(errorOf(minimalText, { set: ["duration=10m", "warmup=1h"] }).message).toContain(
+      'warmup: got "1h"; expected a warmup shorter than the duration (600 s), of which it is the first part',
+    );
+    expect(errorOf(minimalText, { set: ["duration=10m", "warmup=10m"] }).problems.map((p) => p.path)).toEqual(["warmup"]);
+    expect(parseScenario(minimalText, MINIMAL, { set: ["duration=10m", "warmup=9m"] }).warmupS).toBe(540);
   });
 
   it("suggests the key for two swapped letters (one edit, not two)", () => {

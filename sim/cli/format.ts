@@ -46,7 +46,8 @@ export function finalSummaryLines(s: Summary, outDir: string): string[] {
     `  energy      ${f(s.energy.gwh_per_day)} GWh/day  (${f(total / 1e6, 2)} MWh facility over ${clock(s.simulated_s)} simulated)`,
     `  per query   median ${f(q.p50)} Wh, mean ${f(q.mean)} Wh attributed; all-in mean ${f(s.per_query_wh.all_in_mean)} Wh`,
     `  overhead    ${f(s.energy.overhead_factor, 2)} x the paper's P(C) x work  (paper: beta x PUE = 1.33 x PUE)`,
-    `  where       GPU busy ${pct(c.gpu_busy_wh)}, GPU idle ${pct(c.gpu_idle_wh)}, host ${pct(c.host_wh)}, network ${pct(c.interconnect_wh)}, orchestration ${pct(c.orchestration_wh)}, cooling+power ${pct(c.cooling_and_power_wh)}`,
+    `  where       GPU busy ${pct(c.gpu_busy_wh)}, GPU idle ${pct(c.gpu_idle_wh)}, host ${pct(c.host_wh)}, network ${pct(c.interconnect_wh)}` +
+      `${c.parked_wh > 0 ? `, parked ${pct(c.parked_wh)}` : ""}, orchestration ${pct(c.orchestration_wh)}, cooling+power ${pct(c.cooling_and_power_wh)}`,
     `  queries     ${si(s.queries.arrived)} arrived, ${si(s.queries.completed)} completed, ${si(s.queries.in_flight)} in flight`,
     `  latency     e2e p50 ${f(s.latency_s.e2e.p50, 1)} s, p99 ${f(s.latency_s.e2e.p99, 1)} s; wait p99 ${f(s.latency_s.wait.p99, 2)} s; TTFT p99 ${f(s.latency_s.ttft.p99, 2)} s`,
     `  fleet       ${f(s.utilization.mean_active_per_node, 1)} queries per node on average, speed h ${f(s.utilization.mean_h, 2)}, busy ${f(100 * s.utilization.busy_node_fraction, 1)}% of node time`,

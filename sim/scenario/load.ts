@@ -4,7 +4,7 @@ import { ScenarioError, type Problem } from "./errors.ts";
 import { problemsFromIssues } from "./issues.ts";
 import { resolveScenario } from "./resolve.ts";
 import { rawScenarioSchema } from "./schema.ts";
-import { applySetWithPaths } from "./set.ts";
+import { applySet } from "./set.ts";
 import { fixUncertainValues } from "./uncertain-values.ts";
 import type { Scenario } from "./types.ts";
 import { parseYamlText } from "./yaml-text.ts";
@@ -37,25 +37,38 @@ export function loadScenario(path: string, opts: LoadOptions = {}): Scenario {
 /** A scenario from YAML text; `file` names it in errors and anchors its relative paths. */
 export function parseScenario(text: string, file: string, opts: LoadOptions = {}): Scenario {
   const yaml = parseYamlText(text, file);
+  if (!opts.set || opts.set.length === 0) return fromTree(yaml, file, opts);
   const setOn = `--set on ${file}`;
-  const { value: raw, paths: setPaths } = opts.set && opts.set.length > 0 ? applySetWithPaths(yaml, opts.set, setOn) : { value: yaml, paths: [] };
-  // a wrong value that came from --set is reported as such, not as the file's
-  const blame = (problems: Problem[]): Problem[] =>
-    problems.map((p) => (setPaths.some((s) => p.path === s || p.path.startsWith(`${s}.`)) ? { ...p, source: setOn } : p));
+  const raw = applySet(yaml, opts.set, setOn);
+  try {
+    return fromTree(raw, file, opts);
+  } catch (e) {
+    if (!(e instanceof ScenarioError) || e.constructor !== ScenarioError || e.file !== file) throw e;
+    // The problems the --set values made (those the file alone does not have) are reported as theirs:
+    // a wrong value set on the command line is not the file's fault.
+    let fileAlone: readonly Problem[] = [];
+    try {
+      fromTree(yaml, file, opts);
+    } catch (e2) {
+      if (!(e2 instanceof ScenarioError)) throw e2;
+      fileAlone = e2.problems;
+    }
+    const key = (p: Problem) => `${p.path}\n${p.message}`;
+    const own = new Set(fileAlone.map(key));
+    throw new ScenarioError(file, e.problems.map((p) => (own.has(key(p)) ? p : { ...p, source: setOn })));
+  }
+}
+
+/** The scenario from its parsed YAML tree (with any --set applied): uncertain numbers fixed, validated, resolved. */
+function fromTree(raw: unknown, file: string, opts: LoadOptions): Scenario {
   const fileSeed = (raw as { seed?: unknown } | null)?.seed;
   const seed = opts.seed ?? (Number.isInteger(fileSeed) ? (fileSeed as number) : 42);
   const r = opts.replication ?? 0;
   // any number may be uncertain: fixed (median or draw) before validation, so every bound applies to it
   const fixed = fixUncertainValues(raw, seed, r);
-  if (fixed.problems.length > 0) throw new ScenarioError(file, blame(fixed.problems));
+  if (fixed.problems.length > 0) throw new ScenarioError(file, fixed.problems);
   const parsed = rawScenarioSchema.safeParse(fixed.value);
-  if (!parsed.success) throw new ScenarioError(file, blame(problemsFromIssues(parsed.error.issues, fixed.value)));
-  let scenario: Scenario;
-  try {
-    scenario = resolveScenario({ ...parsed.data, seed: seed + r }, file, dirname(resolve(file)));
-  } catch (e) {
-    if (e instanceof ScenarioError && e.file === file && setPaths.length > 0 && e.constructor === ScenarioError) throw new ScenarioError(file, blame([...e.problems]));
-    throw e;
-  }
+  if (!parsed.success) throw new ScenarioError(file, problemsFromIssues(parsed.error.issues, fixed.value));
+  const scenario = resolveScenario({ ...parsed.data, seed: seed + r }, file, dirname(resolve(file)));
   return Object.keys(fixed.drawn).length > 0 ? { ...scenario, uncertain: fixed.drawn, replication: r } : scenario;
 }

@@ -1,6 +1,6 @@
 import { centralValue } from "../../models/uncertain.ts";
 import { seconds } from "./seconds.ts";
-import { ScenarioError, type Problem } from "./errors.ts";
+import { gotExpected, ScenarioError, type Problem } from "./errors.ts";
 import { checkLimits } from "./limits.ts";
 import { resolvePools } from "./resolve-pools.ts";
 import { resolveWorkload } from "./resolve-workload.ts";
@@ -19,6 +19,9 @@ export function resolveScenario(raw: RawScenario, file: string, dir: string): Sc
   const problems: Problem[] = [];
   const durationS = seconds(raw.duration, "duration", problems, true);
   const warmupS = seconds(raw.warmup, "warmup", problems, false);
+  // the warmup is the first part of the duration: one as long would leave nothing measured
+  if (warmupS >= durationS && durationS > 0)
+    problems.push({ path: "warmup", message: gotExpected(raw.warmup, `a warmup shorter than the duration (${durationS} s), of which it is the first part`) });
   const timeseriesIntervalS =
     raw.timeseries_interval === undefined
       ? Math.min(TIMESERIES_INTERVAL_S, durationS / 12)
