@@ -94,6 +94,14 @@ export function applyHardwareOverrides(base: HardwareProfile, overrides: Record<
 }
 
 /** Names of the profiles shipped in models/data (every *.yaml file there is one). */
+/** The keys a `{ base: name, ... }` override may set, each with what it expects (for the JSON Schema). */
+export function hardwareOverrideKeys(): { fields: [string, string][]; gpuActive: [string, string][] } {
+  return {
+    fields: Object.entries(FIELDS).map(([k, spec]) => [k, spec[1]]),
+    gpuActive: Object.entries(ACTIVE_FIELDS).map(([k, spec]) => [k, spec[1]]),
+  };
+}
+
 export function knownHardwareProfiles(): string[] {
   return readdirSync(DATA_DIR)
     .filter((f) => f.endsWith(".yaml"))

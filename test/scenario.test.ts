@@ -265,4 +265,25 @@ describe("scenarioJsonSchema", () => {
     expect(schema.required).toEqual(["name", "workload", "pools", "facility"]);
     expect(schema.additionalProperties).toBe(false);
   });
+
+  it("lets any number be uncertain, keeps a token length's log-normal a distribution, lists a hardware override's keys", () => {
+    type S = Record<string, any>;
+    const schema = scenarioJsonSchema() as S;
+    const uncertain = { $ref: "#/$defs/uncertain" };
+    expect(schema.$defs.uncertain.properties.lognormal.required).toEqual(["p5", "p95"]);
+    const generated = schema.properties.workload.anyOf[0].properties;
+    expect(generated.queries_per_day.anyOf).toContainEqual(uncertain);
+    const pool = schema.properties.pools.items.properties;
+    for (const key of ["nodes", "max_batch"]) expect(pool[key].anyOf).toContainEqual(uncertain);
+    expect(pool.autoscale.properties.target_utilization.anyOf).toContainEqual(uncertain);
+    // pue: a number >= 1 or uncertain (its median must be >= 1, which a schema cannot say; p5 may be below)
+    expect(schema.properties.facility.properties.pue.anyOf).toEqual([{ type: "number", minimum: 1 }, uncertain]);
+    const output = generated.classes.items.properties.output_tokens.anyOf;
+    expect(output).not.toContainEqual(uncertain);
+    expect(output.some((alt: S) => alt.properties?.lognormal)).toBe(true);
+    expect(output.find((alt: S) => alt.properties?.exponential).properties.exponential.properties.median.anyOf).toContainEqual(uncertain);
+    const override = pool.hardware.anyOf.find((alt: S) => alt.properties?.base);
+    expect(override.additionalProperties).toBe(false);
+    expect(Object.keys(override.properties)).toEqual(expect.arrayContaining(["base", "host_busy_w", "tps_multiplier", "gpu_active_w", "sources"]));
+  });
 });

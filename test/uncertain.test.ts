@@ -24,6 +24,24 @@ efficiency: { model: { lognormal: { p5: 1.5, p95: 10 } } }
 const at = (r: number) => parseScenario(yaml, "u.yaml", { replication: r });
 
 describe("uncertain numbers", () => {
+  it("a whole-number key takes the nearest whole number of its median or draw", () => {
+    const set = ["pools.0.max_batch={ lognormal: { p5: 64, p95: 256 } }", "pools.0.nodes={ lognormal: { p5: 2, p95: 8 } }"];
+    // sqrt(64 x 256) = 128 and sqrt(2 x 8) = 4 come out as 127.99999999999997 and 3.999999999999999
+    const median = parseScenario(yaml, "u.yaml", { set });
+    expect([median.pools[0].maxBatch, median.pools[0].nodes]).toEqual([128, 4]);
+    for (let r = 1; r <= 20; r++) {
+      const p = parseScenario(yaml, "u.yaml", { set, replication: r }).pools[0];
+      expect(Number.isInteger(p.maxBatch) && Number.isInteger(p.nodes)).toBe(true);
+      expect(p.nodes).toBeGreaterThanOrEqual(1);
+    }
+  });
+
+  it("a value out of bounds that came from a log-normal says so", () => {
+    expect(() => parseScenario(yaml, "u.yaml", { set: ["facility.pue={ lognormal: { p5: 0.5, p95: 1.5 } }"] })).toThrow(
+      /facility\.pue: got 0\.866\d*; expected a number >= 1 \(the median sqrt\(p5 p95\) of \{ lognormal: \{ p5: 0\.5, p95: 1\.5 \} \}\)/,
+    );
+  });
+
   it("a single run takes every uncertain number at its median sqrt(p5 p95)", () => {
     const s = scenario(yaml);
     expect(s.facility.pue).toBeCloseTo(Math.sqrt(1.05 * 1.6), 12);

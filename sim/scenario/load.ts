@@ -67,8 +67,22 @@ function fromTree(raw: unknown, file: string, opts: LoadOptions): Scenario {
   // any number may be uncertain: fixed (median or draw) before validation, so every bound applies to it
   const fixed = fixUncertainValues(raw, seed, r);
   if (fixed.problems.length > 0) throw new ScenarioError(file, fixed.problems);
+  // a value the user did not write (an uncertain number's median or draw) says where it came from
+  const explained = (problems: readonly Problem[]): Problem[] =>
+    problems.map((p) => {
+      const spec = fixed.specs[p.path];
+      if (!spec) return p;
+      const how = r === 0 ? "the median sqrt(p5 p95)" : `replication ${r}'s draw`;
+      return { ...p, message: `${p.message} (${how} of { lognormal: { p5: ${spec.p5}, p95: ${spec.p95} } })` };
+    });
   const parsed = rawScenarioSchema.safeParse(fixed.value);
-  if (!parsed.success) throw new ScenarioError(file, problemsFromIssues(parsed.error.issues, fixed.value));
-  const scenario = resolveScenario({ ...parsed.data, seed: seed + r }, file, dirname(resolve(file)));
+  if (!parsed.success) throw new ScenarioError(file, explained(problemsFromIssues(parsed.error.issues, fixed.value)));
+  let scenario: Scenario;
+  try {
+    scenario = resolveScenario({ ...parsed.data, seed: seed + r }, file, dirname(resolve(file)));
+  } catch (e) {
+    if (e instanceof ScenarioError && e.constructor === ScenarioError) throw new ScenarioError(e.file, explained(e.problems));
+    throw e;
+  }
   return Object.keys(fixed.drawn).length > 0 ? { ...scenario, uncertain: fixed.drawn, replication: r } : scenario;
 }

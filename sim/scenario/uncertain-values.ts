@@ -8,6 +8,9 @@ import { gotExpected, type Problem } from "./errors.ts";
  */
 const DRAW_FLOORS: Readonly<Record<string, number>> = { "facility.pue": 1 };
 
+/** Keys that take whole numbers: an uncertain one is rounded to the nearest (its median, 127.99999999999997, is 128). */
+const WHOLE_NUMBER_KEYS = new Set(["nodes", "max_batch", "min", "max", "seed", "replications", "loop", "gpus"]);
+
 /** Keys whose `{ lognormal: ... }` is a token-length distribution, not an uncertain number. */
 const DISTRIBUTION_KEYS = new Set(["input_tokens", "output_tokens"]);
 
@@ -16,6 +19,8 @@ export interface FixedValues {
   readonly value: unknown;
   /** What each uncertain number became, by key path (for the manifest). */
   readonly drawn: Record<string, number>;
+  /** The `{ p5, p95 }` each was made from, by key path (for messages about the value). */
+  readonly specs: Record<string, { readonly p5: number; readonly p95: number }>;
   readonly problems: Problem[];
 }
 
@@ -26,6 +31,7 @@ export interface FixedValues {
  */
 export function fixUncertainValues(raw: unknown, seed: number, replication?: number): FixedValues {
   const drawn: Record<string, number> = {};
+  const specs: Record<string, { p5: number; p95: number }> = {};
   const problems: Problem[] = [];
   const visit = (node: unknown, path: string[]): unknown => {
     if (Array.isArray(node)) return node.map((v, i) => visit(v, [...path, String(i)]));
@@ -45,14 +51,16 @@ export function fixUncertainValues(raw: unknown, seed: number, replication?: num
         problems.push({ path: `${at}.lognormal.p95`, message: gotExpected(p95, "p95 >= p5") });
         return node;
       }
-      const v =
+      const x =
         replication === undefined || replication === 0
           ? Math.exp(lognormalFromP5P95(p5, p95).mu)
           : Math.max(DRAW_FLOORS[at] ?? -Infinity, lognormalSampler(makeRng(seed, `uncertain/${replication}/${at}`), p5, p95)());
+      const v = WHOLE_NUMBER_KEYS.has(path.at(-1) ?? "") ? Math.round(x) : x;
       drawn[at] = v;
+      specs[at] = { p5, p95 };
       return v;
     }
     return Object.fromEntries(keys.map((k) => [k, visit(obj[k], [...path, k])]));
   };
-  return { value: visit(raw, []), drawn, problems };
+  return { value: visit(raw, []), drawn, specs, problems };
 }
