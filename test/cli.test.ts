@@ -64,8 +64,8 @@ describe("inferwatt run", () => {
   });
 
   it.each([
-    ["a file", (dir: string) => join(dir, "afile"), /--out: cannot create the folder "[^"]*afile": it or a folder above it is a file/],
-    ["a folder under a file", (dir: string) => join(dir, "afile", "x"), /--out: cannot create the folder "[^"]*afile\/x": it or a folder above it is a file/],
+    ["a file", (dir: string) => join(dir, "afile"), /--out: cannot use the folder "[^"]*afile": it or a folder above it is a file/],
+    ["a folder under a file", (dir: string) => join(dir, "afile", "x"), /--out: cannot use the folder "[^"]*afile\/x": it or a folder above it is a file/],
   ])("refuses an --out that is %s: exit 2, one line, nothing written", (_what, outOf, message) => {
     const dir = tmp();
     writeFileSync(join(dir, "afile"), "mine");
@@ -77,6 +77,30 @@ describe("inferwatt run", () => {
     expect(readdirSync(dir)).toEqual(["afile"]);
   });
 
+  it("a results/ that is a file (no --out): exit 2 naming it, at once (was an endless loop)", () => {
+    const dir = tmp();
+    writeFileSync(join(dir, "results"), "mine");
+    const scenario = new URL("../scenarios/small.yaml", import.meta.url).pathname;
+    const r = spawnSync(process.execPath, [new URL("../bin/inferwatt.js", import.meta.url).pathname, "run", scenario, "--set", "duration=1m"], {
+      cwd: dir,
+      encoding: "utf8",
+      env: { ...process.env, CI: "true" },
+      timeout: 60_000,
+    });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/the results folder: cannot use the folder "results": it or a folder above it is a file/);
+    expect(readFileSync(join(dir, "results"), "utf8")).toBe("mine");
+  });
+
+  it("compare --force into an earlier comparison's folder replaces its files", () => {
+    const out = join(tmp(), "cmp");
+    const args = ["compare", "scenarios/small.yaml", "scenarios/small.yaml", "--set", "duration=2m", "--no-tui", "--out", out];
+    expect(inferwatt(...args).status).toBe(0);
+    const again = inferwatt(...args, "--force");
+    expect(again.stderr).toBe("");
+    expect(again.status).toBe(0);
+  });
+
   it("a switch given a value, a flag without one: exit 2 with what was expected", () => {
     const a = inferwatt("run", "scenarios/small.yaml", "--no-tui=false");
     expect(a.status).toBe(2);
@@ -84,6 +108,9 @@ describe("inferwatt run", () => {
     const b = inferwatt("run", "scenarios/small.yaml", "--no-tui", "--out");
     expect(b.status).toBe(2);
     expect(b.stderr).toMatch(/--out: got nothing; expected a value after it/);
+    const c = inferwatt("run", "scenarios/small.yaml", "--no-tui", "--out", "-x");
+    expect(c.status).toBe(2);
+    expect(c.stderr).toMatch(/--out: got a value starting with "-"; expected it written --out=<value>/);
   });
 
   it("a bad scenario: exit 2, the message names the file and key, no stack trace", () => {

@@ -146,6 +146,9 @@ describe("overrides", () => {
     expect(errorOf(minimalText, { set: ["pools.0.autoscaler.min=1"] }).message).toMatch(/^--set on \S+: pools\.0\.autoscaler: got unknown key/);
     expect(errorOf(minimalText, { set: ["pools.0.autoscale.min=1"] }).message).toMatch(/^--set on \S+: pools\.0\.autoscale\.target_utilization: got nothing/);
     expect(errorOf(minimalText, { set: ["workload.classes.0.share=0.8"] }).message).toMatch(/^--set on \S+: workload\.classes: got shares summing to 0\.8/);
+    // a template that leaves a key to --set: the file's own later problem stays the file's
+    const template = minimalText.replace("    nodes: 10\n", "").replace("share: 1", "share: 0.8");
+    expect(errorOf(template, { set: ["pools.0.nodes=10"] }).message).toMatch(/^\S+edited\.yaml: workload\.classes: got shares summing to 0\.8/);
     // with a problem of the file's own beside one of the set's, each is named for where it came from
     const both = errorOf(minimalText.replace("nodes: 10", "nodes: -5"), { set: ["pools.0.router=fastest"] }).message.split("\n");
     expect(both).toHaveLength(2);

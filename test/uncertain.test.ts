@@ -36,10 +36,29 @@ describe("uncertain numbers", () => {
     }
   });
 
+  it("a trace class's token thresholds are whole numbers too", () => {
+    const trace = `
+name: t
+duration: 10m
+workload:
+  trace: { file: fixtures/traces/azure-conv-2023-head2000.csv }
+  classes:
+    - { name: long, match: { min_input_tokens: { lognormal: { p5: 64, p95: 256 } } } }
+    - { name: rest }
+pools:
+  - { name: p, model: Llama 3.1 70B, hardware: h100-sxm-8x, nodes: 4 }
+facility: { pue: 1.2, orchestration_overhead: 0.1 }
+`;
+    const s = parseScenario(trace, new URL("./t.yaml", import.meta.url).pathname);
+    expect(s.uncertain).toEqual({ "workload.classes.0.match.min_input_tokens": 128 });
+  });
+
   it("a value out of bounds that came from a log-normal says so", () => {
     expect(() => parseScenario(yaml, "u.yaml", { set: ["facility.pue={ lognormal: { p5: 0.5, p95: 1.5 } }"] })).toThrow(
       /facility\.pue: got 0\.866\d*; expected a number >= 1 \(the median sqrt\(p5 p95\) of \{ lognormal: \{ p5: 0\.5, p95: 1\.5 \} \}\)/,
     );
+    // an unknown key is not a value out of bounds: no such note
+    expect(() => parseScenario(yaml, "u.yaml", { set: ["facility.pu={ lognormal: { p5: 1.1, p95: 1.5 } }"] })).toThrow(/got unknown key "pu" \(did you mean "pue"\?\); expected one of [a-z_, ]+$/);
   });
 
   it("a single run takes every uncertain number at its median sqrt(p5 p95)", () => {

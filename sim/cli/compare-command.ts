@@ -46,7 +46,8 @@ export async function compareCommand(argv: string[], out: (s: string) => void): 
   const dir = makeResultsDir("compare", values.out, "results", values.force ?? false);
   const jobs: RunJob[] = uniqueNames(scenarios.map((s) => s.name)).map((name, i) => {
     const outDir = join(dir, name);
-    mkdirSync(outDir);
+    // with --force the folder may hold an earlier comparison's scenario folders: their files are replaced
+    mkdirSync(outDir, { recursive: values.force ?? false });
     return { file: files[i], set, seed, shards, outDir, verbose };
   });
   const live = liveViewWanted({ noTui: values["no-tui"] ?? false, verbose, isTTY: process.stdout.isTTY === true, env: process.env });

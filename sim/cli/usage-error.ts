@@ -28,6 +28,7 @@ export function parseFlags<T extends ParseArgsConfig>(config: T): ReturnType<typ
     const flag = /'(-[^' ]+)/.exec((e as Error).message)?.[1] ?? String(e);
     if (code === "ERR_PARSE_ARGS_INVALID_OPTION_VALUE") {
       if (/does not take an argument/.test((e as Error).message)) throw new UsageError(`${flag}: got a value; expected none (${flag} is a switch)`);
+      if (/ambiguous/.test((e as Error).message)) throw new UsageError(`${flag}: got a value starting with "-"; expected it written ${flag}=<value>`);
       throw new UsageError(`${flag}: got nothing; expected a value after it`);
     }
     if (code !== "ERR_PARSE_ARGS_UNKNOWN_OPTION") throw e;

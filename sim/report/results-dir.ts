@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readdirSync, statSync } from "node:fs";
+import { accessSync, constants, existsSync, mkdirSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { UsageError } from "../cli/usage-error.ts";
 
@@ -20,23 +20,41 @@ export function makeResultsDir(name: string, out: string | undefined, root = "re
         throw new UsageError(`--out: "${out}" exists and is not empty; a run never overwrites another (name a new folder, or add --force)`);
       }
       mkdirSync(out, { recursive: true });
+      // an existing (empty) folder is not created, so nothing above checked that it can be written
+      accessSync(out, constants.W_OK);
     } catch (e) {
-      const code = (e as NodeJS.ErrnoException).code;
-      if (e instanceof UsageError || code === undefined) throw e;
-      const why = code === "ENOTDIR" || code === "EEXIST" ? "it or a folder above it is a file" : code === "EACCES" || code === "EPERM" || code === "EROFS" ? "no permission to write there" : (e as Error).message;
-      throw new UsageError(`--out: cannot create the folder "${out}": ${why}; expected a new or empty folder that can be written`);
+      throw unusable("--out", out, e);
     }
     return out;
+  }
+  try {
+    mkdirSync(root, { recursive: true });
+    accessSync(root, constants.W_OK);
+  } catch (e) {
+    throw unusable("the results folder", root, e);
   }
   const base = join(root, `${name.replace(/[^A-Za-z0-9._-]/g, "_")}-${utcStamp()}`);
   for (let i = 1; ; i++) {
     const dir = i === 1 ? base : `${base}-${i}`;
     try {
-      mkdirSync(root, { recursive: true });
       mkdirSync(dir);
       return dir;
     } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e;
+      // taken by a run started in the same second: the next name
+      if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw unusable("the results folder", dir, e);
     }
   }
+}
+
+/** A folder that cannot be made or written, as a UsageError naming it and why (a UsageError passes through). */
+function unusable(what: string, dir: string, e: unknown): Error {
+  const code = (e as NodeJS.ErrnoException).code;
+  if (e instanceof UsageError || code === undefined) return e as Error;
+  const why =
+    code === "ENOTDIR" || code === "EEXIST"
+      ? "it or a folder above it is a file"
+      : code === "EACCES" || code === "EPERM" || code === "EROFS"
+        ? "no permission to write there"
+        : (e as Error).message;
+  return new UsageError(`${what}: cannot use the folder "${dir}": ${why}; expected a new or empty folder that can be written`);
 }

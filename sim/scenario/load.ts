@@ -4,7 +4,7 @@ import { ScenarioError, type Problem } from "./errors.ts";
 import { problemsFromIssues } from "./issues.ts";
 import { resolveScenario } from "./resolve.ts";
 import { rawScenarioSchema } from "./schema.ts";
-import { applySet } from "./set.ts";
+import { applySetWithPaths } from "./set.ts";
 import { fixUncertainValues } from "./uncertain-values.ts";
 import type { Scenario } from "./types.ts";
 import { parseYamlText } from "./yaml-text.ts";
@@ -39,13 +39,16 @@ export function parseScenario(text: string, file: string, opts: LoadOptions = {}
   const yaml = parseYamlText(text, file);
   if (!opts.set || opts.set.length === 0) return fromTree(yaml, file, opts);
   const setOn = `--set on ${file}`;
-  const raw = applySet(yaml, opts.set, setOn);
+  const { value: raw, paths } = applySetWithPaths(yaml, opts.set, setOn);
   try {
     return fromTree(raw, file, opts);
   } catch (e) {
     if (!(e instanceof ScenarioError) || e.constructor !== ScenarioError || e.file !== file) throw e;
-    // The problems the --set values made (those the file alone does not have) are reported as theirs:
-    // a wrong value set on the command line is not the file's fault.
+    // The problems the --set values made are reported as theirs (a wrong value set on the command line
+    // is not the file's fault): those the file alone does not have, at a key the set touched (the key,
+    // one inside it, one above it like a list whose shares it changed, or a sibling it left missing).
+    // The file alone is checked only up to its first failing stage, so a problem of a later stage is not
+    // in that list: the key decides then.
     let fileAlone: readonly Problem[] = [];
     try {
       fromTree(yaml, file, opts);
@@ -55,8 +58,16 @@ export function parseScenario(text: string, file: string, opts: LoadOptions = {}
     }
     const key = (p: Problem) => `${p.path}\n${p.message}`;
     const own = new Set(fileAlone.map(key));
-    throw new ScenarioError(file, e.problems.map((p) => (own.has(key(p)) ? p : { ...p, source: setOn })));
+    const touched = (path: string) => paths.some((s) => setTouches(s, path));
+    throw new ScenarioError(file, e.problems.map((p) => (!own.has(key(p)) && touched(p.path) ? { ...p, source: setOn } : p)));
   }
+}
+
+/** Whether setting key path `set` can cause a problem at `path`: the same key, one inside or above it, or a sibling of one on its way. */
+function setTouches(set: string, path: string): boolean {
+  if (path === "") return false;
+  const parent = path.includes(".") ? path.slice(0, path.lastIndexOf(".")) : "";
+  return path === set || set.startsWith(`${path}.`) || path.startsWith(`${set}.`) || (parent !== "" && set.startsWith(`${parent}.`));
 }
 
 /** The scenario from its parsed YAML tree (with any --set applied): uncertain numbers fixed, validated, resolved. */
@@ -71,7 +82,7 @@ function fromTree(raw: unknown, file: string, opts: LoadOptions): Scenario {
   const explained = (problems: readonly Problem[]): Problem[] =>
     problems.map((p) => {
       const spec = fixed.specs[p.path];
-      if (!spec) return p;
+      if (!spec || !p.message.startsWith("got ") || p.message.startsWith("got unknown key")) return p;
       const how = r === 0 ? "the median sqrt(p5 p95)" : `replication ${r}'s draw`;
       return { ...p, message: `${p.message} (${how} of { lognormal: { p5: ${spec.p5}, p95: ${spec.p95} } })` };
     });

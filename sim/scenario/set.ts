@@ -10,13 +10,19 @@ import { gotExpected, ScenarioError, showValue, type Problem } from "./errors.ts
  * assignments are reported together, as problems of `file`.
  */
 export function applySet(raw: unknown, assignments: readonly string[], file = "--set"): unknown {
-  const root = structuredClone(raw ?? {});
-  const problems = assignments.flatMap((a) => assign(root, a));
-  if (problems.length > 0) throw new ScenarioError(file, problems);
-  return root;
+  return applySetWithPaths(raw, assignments, file).value;
 }
 
-function assign(root: unknown, assignment: string): Problem[] {
+/** applySet, and the key path each assignment set, list items by index (`pools.0.nodes`). */
+export function applySetWithPaths(raw: unknown, assignments: readonly string[], file = "--set"): { value: unknown; paths: string[] } {
+  const root = structuredClone(raw ?? {});
+  const paths: string[] = [];
+  const problems = assignments.flatMap((a) => assign(root, a, paths));
+  if (problems.length > 0) throw new ScenarioError(file, problems);
+  return { value: root, paths };
+}
+
+function assign(root: unknown, assignment: string, paths: string[]): Problem[] {
   const eq = assignment.indexOf("=");
   const keys = assignment.slice(0, Math.max(eq, 0)).trim().split(".");
   if (eq < 0 || keys.some((k) => k === "")) {
@@ -30,6 +36,7 @@ function assign(root: unknown, assignment: string): Problem[] {
     return [{ path, message: gotExpected(assignment.slice(eq + 1), `a YAML value (${(e as Error).message.split("\n")[0]})`) }];
   }
   let node = root;
+  const setPath: string[] = [];
   for (const [i, key] of keys.entries()) {
     const here = keys.slice(0, i).join(".") || "the scenario";
     if (node === null || typeof node !== "object") {
@@ -46,8 +53,10 @@ function assign(root: unknown, assignment: string): Problem[] {
       slot = String(named);
     }
     const container = node as Record<string, unknown>;
+    setPath.push(slot);
     if (i === keys.length - 1) container[slot] = value;
     else node = container[slot] ??= {};
   }
+  paths.push(setPath.join("."));
   return [];
 }

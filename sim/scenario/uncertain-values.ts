@@ -9,7 +9,20 @@ import { gotExpected, type Problem } from "./errors.ts";
 const DRAW_FLOORS: Readonly<Record<string, number>> = { "facility.pue": 1 };
 
 /** Keys that take whole numbers: an uncertain one is rounded to the nearest (its median, 127.99999999999997, is 128). */
-const WHOLE_NUMBER_KEYS = new Set(["nodes", "max_batch", "min", "max", "seed", "replications", "loop", "gpus"]);
+const WHOLE_NUMBER_KEYS = new Set([
+  "nodes",
+  "max_batch",
+  "min",
+  "max",
+  "seed",
+  "replications",
+  "loop",
+  "gpus",
+  "min_input_tokens",
+  "max_input_tokens",
+  "min_output_tokens",
+  "max_output_tokens",
+]);
 
 /** Keys whose `{ lognormal: ... }` is a token-length distribution, not an uncertain number. */
 const DISTRIBUTION_KEYS = new Set(["input_tokens", "output_tokens"]);
