@@ -1,9 +1,9 @@
 import { render } from "ink-testing-library";
 import { describe, expect, it } from "vitest";
 import { liveViewWanted } from "../sim/cli/live-view-wanted.ts";
-import { compareRuns, comparisonTable } from "../sim/report/comparison.ts";
+import { compareRuns, comparisonTable, formatTable } from "../sim/report/comparison.ts";
+import { reportHtml } from "../sim/report/report-html.ts";
 import { CompareRow } from "../sim/tui/CompareRow.tsx";
-import { CompareTable } from "../sim/tui/CompareTable.tsx";
 import { FinalSummary } from "../sim/tui/FinalSummary.tsx";
 import { ProgressBar } from "../sim/tui/ProgressBar.tsx";
 import { RunApp } from "../sim/tui/RunApp.tsx";
@@ -92,11 +92,11 @@ describe("live view components", () => {
     expect(render(<CompareRow row={done} nameWidth={8} />).lastFrame()).toMatch(/^tts-10   █{12} 100%  24:00\/24:00 .* done in \d+ s$/);
   });
 
-  it("CompareTable: a metric per row, a column per scenario and the ratio to the first", () => {
+  it("the comparison table: a metric per row, a column per scenario and the ratio to the first", () => {
     const a = tinySummary(2e5, "a");
     const b = tinySummary(4e5, "b");
     const compared = compareRuns([runData(a), runData(b)]);
-    const frame = render(<CompareTable table={comparisonTable(compared)} />).lastFrame() ?? "";
+    const frame = formatTable(comparisonTable(compared)).join("\n");
     const lines = frame.split("\n");
     expect(lines[0]).toMatch(/^\s+a\s+b\s+ratio$/);
     const ratio = b.energy.gwh_per_day / a.energy.gwh_per_day;
@@ -108,6 +108,17 @@ describe("live view components", () => {
     for (const label of ["Wh/query median (attributed)", "Wh/query mean (attributed)", "overhead factor", "GPU busy, MWh/day", "host, MWh/day", "nodes", "latency p99 (end to end), s"]) {
       expect(frame).toContain(label);
     }
+  });
+});
+
+describe("report.html of a scenario compared with itself", () => {
+  it("names the two as the table does (a, a-2) in the title, the list and the charts", () => {
+    const html = reportHtml([runData(tinySummary(2e5, "a")), runData(tinySummary(2e5, "a"))], new Date(0));
+    expect(html).toContain("<h1>inferwatt: a vs a-2</h1>");
+    expect(html).toContain("<li><b>a-2</b>");
+    expect((html.match(/>a-2</g) ?? []).length).toBeGreaterThanOrEqual(3);
+    // one scenario alone: no note about a ratio column it does not have
+    expect(reportHtml([runData(tinySummary(2e5, "a"))], new Date(0))).not.toContain("ratio: the scenario's figure");
   });
 });
 

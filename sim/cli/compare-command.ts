@@ -44,16 +44,18 @@ export async function compareCommand(argv: string[], out: (s: string) => void): 
   const scenarios = files.map((file) => loadScenario(file, { set, seed }));
   const shards = parseShards(values.shards, files.map((file, i) => ({ file, scenario: scenarios[i] })));
   const dir = makeResultsDir("compare", values.out, "results", values.force ?? false);
-  const jobs: RunJob[] = uniqueNames(scenarios.map((s) => s.name)).map((name, i) => {
+  // a scenario's folder name, also its name in the live view, the plain lines and the table (small, small-2)
+  const names = uniqueNames(scenarios.map((s) => s.name));
+  const jobs: RunJob[] = names.map((name, i) => {
     const outDir = join(dir, name);
     // with --force the folder may hold an earlier comparison's scenario folders: their files are replaced
     mkdirSync(outDir, { recursive: values.force ?? false });
     return { file: files[i], set, seed, shards, outDir, verbose };
   });
   const live = liveViewWanted({ noTui: values["no-tui"] ?? false, verbose, isTTY: process.stdout.isTTY === true, env: process.env });
-  const store = createStore(compareStarting(scenarios.map((s) => s.name)));
+  const store = createStore(compareStarting(names));
   const updates = batchedUpdates(store);
-  const plain = jobs.map((_, i) => plainProgress(out, 0.25, `${scenarios[i].name}: `));
+  const plain = jobs.map((_, i) => plainProgress(out, 0.25, `${names[i]}: `));
   const pool = runPool(jobs, {
     onStart: (i) => updates.queue((s) => updateRow(s, i, { status: "running" })),
     onProgress: (i, progress) => (live ? updates.queue((s) => updateRow(s, i, { progress })) : plain[i](progress)),
@@ -73,10 +75,11 @@ export async function compareCommand(argv: string[], out: (s: string) => void): 
     if (view) {
       store.set((s) => ({ rows: s.rows.map((r) => (r.status === "queued" ? { ...r, status: "skipped" } : r)), final: { table, dir } }));
       await view;
-    } else {
-      out("\n" + [...formatTable(table), table.note].join("\n") + "\n\n");
-      out(`results  ${dir}\nreport   ${join(dir, "report.html")}\n`);
     }
+    // the table goes out after the live view has ended, as plain text: a frame that fills the terminal
+    // ends without a newline (ink), which lost the last line to the shell's prompt in a short terminal
+    out("\n" + [...formatTable(table), table.note].join("\n") + "\n\n");
+    out(`results  ${dir}\nreport   ${join(dir, "report.html")}\n`);
     return interrupt.interrupted() || outcomes.some((o) => !o || o.incomplete) ? EXIT_INTERRUPTED : 0;
   } finally {
     updates.close();

@@ -22,14 +22,18 @@ export function wallTime(s: number): string {
   return s < 60 ? `${s.toFixed(0)} s` : `${Math.floor(s / 60)} min ${Math.round(s % 60)} s`;
 }
 
+/** Megawatts from watts, as every view prints them: 2 decimals below 10 MW, 1 below 100, none above. */
+export function mwText(w: number): string {
+  return Number.isFinite(w) ? (w / 1e6).toFixed(w >= 1e8 ? 0 : w >= 1e7 ? 1 : 2) : "-";
+}
+
 /** One plain progress line (no escape codes), for logs and terminals without the live view. */
 export function progressLine(p: SimProgress): string {
   const frac = p.durationS > 0 ? p.simS / p.durationS : 1;
   const eta = frac > 0 ? (p.wallS * (1 - frac)) / frac : NaN;
-  const facilityMw = p.facilityPowerW / 1e6;
   return (
     `[${(frac * 100).toFixed(0).padStart(3)}%] simulated ${clock(p.simS)} of ${clock(p.durationS)}` +
-    ` | ${si(p.arrived)} queries, ${si(p.inFlight)} in flight | ${facilityMw.toFixed(1)} MW facility` +
+    ` | ${si(p.arrived)} queries, ${si(p.inFlight)} in flight | ${mwText(p.facilityPowerW)} MW facility` +
     ` | wall ${wallTime(p.wallS)}, ETA ${wallTime(eta)}`
   );
 }

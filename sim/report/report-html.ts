@@ -33,14 +33,24 @@ export const CHARTS = [
   },
 ] as const;
 
+/**
+ * The runs with each scenario named by its label in the comparison (small, small-2 when a scenario is
+ * compared with itself), so the charts' legends and bars match the table's columns.
+ */
+export function labelledRuns(runs: readonly RunData[]): RunData[] {
+  const labels = compareRuns(runs).map((c) => c.label);
+  return runs.map((r, i) => ({ ...r, summary: { ...r.summary, scenario: labels[i] } }));
+}
+
 /** report.html: one self-contained file (inline SVG and style, no scripts, nothing fetched). */
-export function reportHtml(runs: readonly RunData[], createdAt: Date): string {
+export function reportHtml(given: readonly RunData[], createdAt: Date): string {
+  const runs = labelledRuns(given);
   const names = runs.map((r) => r.summary.scenario).join(" vs ");
   const t = comparisonTable(compareRuns(runs));
   const table =
     `<table><thead><tr>${t.header.map((h) => `<th>${esc(h)}</th>`).join("")}</tr></thead><tbody>` +
     t.rows.map((r) => `<tr>${r.map((c) => `<td>${esc(c)}</td>`).join("")}</tr>`).join("") +
-    `</tbody></table><p class="meta">${esc(t.note)}</p>`;
+    `</tbody></table>${runs.length > 1 ? `<p class="meta">${esc(t.note)}</p>` : ""}`;
   const scenarios = runs
     .map(
       (r) =>

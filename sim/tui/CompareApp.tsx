@@ -1,13 +1,11 @@
-import { join } from "node:path";
 import { Box, Text, useApp } from "ink";
 import { useEffect } from "react";
 import { CompareRow } from "./CompareRow.tsx";
 import type { CompareState } from "./compare-state.ts";
-import { CompareTable } from "./CompareTable.tsx";
 import type { Store } from "./store.ts";
 import { useStore } from "./use-store.ts";
 
-/** inferwatt compare's live view: a row per scenario while they run, then the table (and the app exits). */
+/** inferwatt compare's live view: a row per scenario while they run; when the table is ready the app exits (the command prints it). */
 export function CompareApp({ store }: { store: Store<CompareState> }) {
   const { rows, final } = useStore(store);
   const { exit } = useApp();
@@ -23,14 +21,6 @@ export function CompareApp({ store }: { store: Store<CompareState> }) {
       {rows.map((row, i) => (
         <CompareRow key={i} row={row} nameWidth={nameWidth} />
       ))}
-      {final && (
-        <Box flexDirection="column" marginTop={1}>
-          <CompareTable table={final.table} />
-          <Text> </Text>
-          <Text>{`results  ${final.dir}`}</Text>
-          <Text>{`report   ${join(final.dir, "report.html")}`}</Text>
-        </Box>
-      )}
     </Box>
   );
 }

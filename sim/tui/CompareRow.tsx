@@ -1,5 +1,5 @@
 import { Text } from "ink";
-import { clock, wallTime } from "../cli/format.ts";
+import { clock, mwText, wallTime } from "../cli/format.ts";
 import type { CompareRowState } from "./compare-state.ts";
 import { ProgressBar } from "./ProgressBar.tsx";
 
@@ -31,7 +31,7 @@ export function CompareRow({ row, nameWidth }: { row: CompareRowState; nameWidth
   return (
     <Text>
       {name} <ProgressBar fraction={fraction} width={12} color={row.outcome ? "cyan" : "green"} />
-      {`  ${clock(simS)}/${clock(p.durationS)}  ${fixed(p.facilityPowerW / 1e6, 1).padStart(5)} MW  `}
+      {`  ${clock(simS)}/${clock(p.durationS)}  ${mwText(p.facilityPowerW).padStart(5)} MW  `}
       <Text color="yellow">{`${fixed(gwh, 3)} GWh/day`}</Text>
       {`  ${fixed(wh, 3)} Wh/query  ${tail}`}
     </Text>

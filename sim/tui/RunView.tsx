@@ -1,7 +1,7 @@
 import { Box, Text } from "ink";
 import type { ReactNode } from "react";
 import type { PoolProgress, SimProgress } from "../engine/result.ts";
-import { clock, si, wallTime } from "../cli/format.ts";
+import { clock, mwText, si, wallTime } from "../cli/format.ts";
 import { ProgressBar } from "./ProgressBar.tsx";
 import { Sparkline } from "./Sparkline.tsx";
 
@@ -10,7 +10,7 @@ export interface FacilityFactors {
   readonly orchestrationOverhead: number;
 }
 
-const mw = (w: number) => (w / 1e6).toFixed(w >= 1e8 ? 0 : w >= 1e7 ? 1 : 2);
+const mw = mwText;
 const LABEL_WIDTH = 12;
 const fixed = (v: number, digits: number) => (Number.isFinite(v) ? v.toFixed(digits) : "-");
 
