@@ -3,7 +3,7 @@
 // A compare folder stands for its scenarios' folders, in the comparison's order.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { basename, join } from "node:path";
-import { CHARTS, writeReportHtml } from "../sim/report/report-html.ts";
+import { CHARTS, labelledRuns, writeReportHtml } from "../sim/report/report-html.ts";
 import { readRunData } from "../sim/report/run-data.ts";
 
 function fail(message: string): never {
@@ -24,7 +24,7 @@ function runFolders(dir: string): string[] {
 const args = process.argv.slice(2);
 if (args.length < 2) fail("usage: npx tsx scripts/report-charts.ts <results or compare folder>... <out folder>");
 const outDir = args.pop()!;
-const runs = args.flatMap(runFolders).map(readRunData);
+const runs = labelledRuns(args.flatMap(runFolders).map(readRunData));
 mkdirSync(outDir, { recursive: true });
 writeReportHtml(outDir, runs);
 CHARTS.forEach((c, i) => {
