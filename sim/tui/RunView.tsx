@@ -10,7 +10,6 @@ export interface FacilityFactors {
   readonly orchestrationOverhead: number;
 }
 
-const mw = mwText;
 const LABEL_WIDTH = 12;
 const fixed = (v: number, digits: number) => (Number.isFinite(v) ? v.toFixed(digits) : "-");
 
@@ -65,11 +64,11 @@ export function RunView({ progress: p, facility }: { progress: SimProgress; faci
       <Row label="queries">{`${si(p.arrived)} arrived, ${si(p.completed)} completed, ${si(p.inFlight)} in flight`}</Row>
       <Row label="speed">{`${si(p.wallS > 0 ? p.arrived / p.wallS : NaN)} queries/s, ${si(p.wallS > 0 ? p.events / p.wallS : NaN)} events/s`}</Row>
       <Row label="power">
-        <Text color="yellow">{`${mw(p.facilityPowerW)} MW`}</Text>
+        <Text color="yellow">{`${mwText(p.facilityPowerW)} MW`}</Text>
         {" facility"}
       </Row>
-      <Row label="">{`nodes ${mw(p.powerW)} MW: ${nodeParts.map(([name, w]) => `${name} ${mw(w)}`).join(" · ")}`}</Row>
-      <Row label="">{`+ orchestration ${mw(orchestrationW)} + cooling and power ${mw(coolingW)} (PUE ${facility.pue})`}</Row>
+      <Row label="">{`nodes ${mwText(p.powerW)} MW: ${nodeParts.map(([name, w]) => `${name} ${mwText(w)}`).join(" · ")}`}</Row>
+      <Row label="">{`+ orchestration ${mwText(orchestrationW)} + cooling and power ${mwText(coolingW)} (PUE ${facility.pue})`}</Row>
       <Row label="energy">
         {`${fixed(p.facilityEnergyWh / 1e6, 2)} MWh so far`}
         {span > 0 ? "   projected " : ""}
@@ -87,7 +86,7 @@ export function RunView({ progress: p, facility }: { progress: SimProgress; faci
         {series.length > 0 ? (
           <>
             <Sparkline values={series} width={48} />
-            {`  ${mw(1e6 * Math.min(...series))}-${mw(1e6 * Math.max(...series))} MW over ${series.length} intervals of simulated time`}
+            {`  ${mwText(1e6 * Math.min(...series))}-${mwText(1e6 * Math.max(...series))} MW over ${series.length} intervals of simulated time`}
           </>
         ) : (
           "(after the first time-series interval)"
