@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -75,6 +75,17 @@ describe("inferwatt run", () => {
     expect(r.stderr.trim().split("\n")).toHaveLength(1);
     expect(readFileSync(join(dir, "afile"), "utf8")).toBe("mine");
     expect(readdirSync(dir)).toEqual(["afile"]);
+  });
+
+  it.runIf(existsSync("/proc/self"))("an --out where the system makes no folder (/proc): exit 2 at once (Node's recursive mkdir hung)", () => {
+    const r = spawnSync(process.execPath, ["bin/inferwatt.js", "run", "scenarios/small.yaml", "--no-tui", "--out", "/proc/inferwatt-x/y"], {
+      cwd: ROOT,
+      encoding: "utf8",
+      env: { ...process.env, CI: "true" },
+      timeout: 30_000,
+    });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/--out: cannot use the folder "\/proc\/inferwatt-x\/y": the system lets no folder be made there/);
   });
 
   it("a results/ that is a file (no --out): exit 2 naming it, at once (was an endless loop)", () => {

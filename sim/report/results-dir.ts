@@ -1,5 +1,5 @@
 import { accessSync, constants, existsSync, mkdirSync, readdirSync, statSync } from "node:fs";
-import { join } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { UsageError } from "../cli/usage-error.ts";
 
 /** 20261130T011200Z: sortable, and safe in a folder name on every system. */
@@ -15,11 +15,10 @@ export function utcStamp(d = new Date()): string {
 export function makeResultsDir(name: string, out: string | undefined, root = "results", force = false): string {
   if (out !== undefined) {
     try {
-      if (existsSync(out) && !statSync(out).isDirectory()) throw Object.assign(new Error("a file"), { code: "ENOTDIR" });
       if (!force && existsSync(out) && readdirSync(out).length > 0) {
         throw new UsageError(`--out: "${out}" exists and is not empty; a run never overwrites another (name a new folder, or add --force)`);
       }
-      mkdirSync(out, { recursive: true });
+      makeDirs(out);
       // an existing (empty) folder is not created, so nothing above checked that it can be written
       accessSync(out, constants.W_OK);
     } catch (e) {
@@ -28,7 +27,7 @@ export function makeResultsDir(name: string, out: string | undefined, root = "re
     return out;
   }
   try {
-    mkdirSync(root, { recursive: true });
+    makeDirs(root);
     accessSync(root, constants.W_OK);
   } catch (e) {
     throw unusable("the results folder", root, e);
@@ -46,6 +45,20 @@ export function makeResultsDir(name: string, out: string | undefined, root = "re
   }
 }
 
+/**
+ * mkdir -p, one level at a time: Node's recursive mkdir never returns where a folder exists but
+ * refuses new entries with ENOENT (/proc, /sys), so `--out /proc/x` hung.
+ */
+function makeDirs(dir: string): void {
+  if (existsSync(dir) && !statSync(dir).isDirectory()) throw Object.assign(new Error(`${dir} is a file`), { code: "ENOTDIR" });
+  const missing: string[] = [];
+  for (let d = resolve(dir); !existsSync(d); d = dirname(d)) {
+    missing.push(d);
+    if (dirname(d) === d) break;
+  }
+  for (let i = missing.length - 1; i >= 0; i--) mkdirSync(missing[i]);
+}
+
 /** A folder that cannot be made or written, as a UsageError naming it and why (a UsageError passes through). */
 function unusable(what: string, dir: string, e: unknown): Error {
   const code = (e as NodeJS.ErrnoException).code;
@@ -55,6 +68,8 @@ function unusable(what: string, dir: string, e: unknown): Error {
       ? "it or a folder above it is a file"
       : code === "EACCES" || code === "EPERM" || code === "EROFS"
         ? "no permission to write there"
-        : (e as Error).message;
+        : code === "ENOENT"
+          ? "the system lets no folder be made there"
+          : (e as Error).message;
   return new UsageError(`${what}: cannot use the folder "${dir}": ${why}; expected a new or empty folder that can be written`);
 }
