@@ -1,7 +1,7 @@
 import { render } from "ink-testing-library";
 import { describe, expect, it } from "vitest";
 import { liveViewWanted } from "../sim/cli/live-view-wanted.ts";
-import { compareRuns, comparisonTable, formatTable } from "../sim/report/comparison.ts";
+import { compareRuns, comparisonTable, formatTable, splitTable } from "../sim/report/comparison.ts";
 import { reportHtml } from "../sim/report/report-html.ts";
 import { CompareRow } from "../sim/tui/CompareRow.tsx";
 import { FinalSummary } from "../sim/tui/FinalSummary.tsx";
@@ -10,6 +10,7 @@ import { RunApp } from "../sim/tui/RunApp.tsx";
 import { RunView } from "../sim/tui/RunView.tsx";
 import { RUN_STARTING, type RunState } from "../sim/tui/run-state.ts";
 import { createStore } from "../sim/tui/store.ts";
+import { fitParts, wrapHanging } from "../sim/tui/fit.ts";
 import { barParts, sparkline } from "../sim/tui/text-bars.ts";
 import { PROGRESS, runData, tinySummary } from "./tui-fixtures.ts";
 
@@ -30,6 +31,74 @@ describe("bars and sparklines", () => {
     // 99 to 100: within a tenth of the largest, so a small step, not the full height
     expect(sparkline([99, 100], 2)).toBe("▇█");
     expect(sparkline([], 5)).toBe("");
+  });
+});
+
+// eslint-disable-next-line no-control-regex
+const plain = (frame: string | undefined) => (frame ?? "").replace(/\u001b\[[0-9;]*m/g, "").split("\n");
+
+describe("fitting lines to the terminal", () => {
+  it("fitParts: as many parts per line as fit, a part too long on its own line", () => {
+    expect(fitParts(["aa", "bb", "cc"], " · ", 100)).toEqual(["aa · bb · cc"]);
+    expect(fitParts(["aa", "bb", "cc"], " · ", 7)).toEqual(["aa · bb", "cc"]);
+    expect(fitParts(["aaaaaaaaaa", "b"], " ", 4)).toEqual(["aaaaaaaaaa", "b"]);
+    expect(fitParts([], " ", 4)).toEqual([""]);
+  });
+
+  it("wrapHanging: continuation lines start under the text, not under the label", () => {
+    const line = "  where       GPU busy 53%, GPU idle 0%, host 19%, network 4%";
+    expect(wrapHanging(line, 100)).toEqual([line]);
+    expect(wrapHanging(line, 40)).toEqual(["  where       GPU busy 53%, GPU idle 0%,", "              host 19%, network 4%"]);
+    expect(wrapHanging("a title with no label column and some words", 20)).toEqual(["a title with no", "label column and", "some words"]);
+  });
+
+  it("RunView in an 80-column terminal: no line longer, nothing left out", () => {
+    const lines = plain(render(<RunView progress={PROGRESS} facility={FACILITY} columns={80} />).lastFrame());
+    expect(Math.max(...lines.map((l) => l.length))).toBeLessThanOrEqual(80);
+    const frame = lines.join("\n");
+    expect(frame).toContain("ETA 1 min 0 s");
+    // the node power split on two lines
+    expect(frame).toMatch(/nodes 20\.0 MW: GPU busy 12\.0 · GPU idle 1\.00 · host 6\.00\n\s+network 1\.00/);
+    expect(frame).toMatch(/deepseek-r1\s+█{4}░{4}\s+50% of 256\s+0 queued\s+200\/200 on/);
+    expect(frame).toMatch(/llama-405b\s+██░{6}\s+25% of 256\s+3 queued\s+80\/100 on\s+20 parked/);
+    expect(frame).toContain("latency p50 14.3 s, p99 125.5 s");
+    expect(frame).toContain("10.0-40.0 MW over 4 intervals");
+  });
+
+  it("FinalSummary at 60 columns: long lines continue under their text", () => {
+    const lines = plain(render(<FinalSummary summary={tinySummary()} outDir="results/tiny-1" columns={60} />).lastFrame());
+    expect(Math.max(...lines.map((l) => l.length))).toBeLessThanOrEqual(60);
+    const where = lines.findIndex((l) => l.startsWith("  where"));
+    expect(lines[where + 1]).toMatch(/^ {14}\S/);
+  });
+
+  it("CompareRow: in a narrower terminal the clock, then the power, then Wh per query go", () => {
+    const row = { name: "tts-10", status: "running", progress: PROGRESS, outcome: null } as const;
+    const at = (columns: number) => {
+      const line = plain(render(<CompareRow row={row} nameWidth={8} columns={columns} />).lastFrame())[0];
+      expect(line.length).toBeLessThanOrEqual(columns);
+      return line;
+    };
+    expect(at(100)).toMatch(/12:00\/24:00\s+26\.4 MW  0\.600 GWh\/day  0\.660 Wh\/query  ETA 1 min 0 s$/);
+    expect(at(90)).toMatch(/^tts-10   ██████░{6}  50%\s+26\.4 MW  0\.600 GWh\/day  0\.660 Wh\/query  ETA 1 min 0 s$/);
+    expect(at(80)).toMatch(/^tts-10   ██████░{6}  50%  0\.600 GWh\/day  0\.660 Wh\/query  ETA 1 min 0 s$/);
+    expect(at(50)).toMatch(/^tts-10   ███░{3}  50%  0\.600 GWh\/day  ETA 1 min 0 s$/);
+  });
+
+  it("a comparison table too wide for the terminal: tables that fit, each with the first scenario", () => {
+    const runs = ["first-scenario", "second-scenario", "third-scenario"].map((name, i) => runData(tinySummary(2e5 * (i + 1), name)));
+    const table = comparisonTable(compareRuns(runs));
+    const whole = formatTable(table);
+    expect(splitTable(table, Infinity)).toEqual([table]);
+    const parts = splitTable(table, whole[0].length - 1);
+    expect(parts.map((t) => t.header)).toEqual([
+      ["", "first-scenario", "second-scenario", "ratio"],
+      ["", "first-scenario", "third-scenario", "ratio"],
+    ]);
+    for (const t of parts) expect(formatTable(t)[0].length).toBeLessThan(whole[0].length);
+    // every row keeps its label and the first scenario's figure
+    expect(parts[1].rows.map((r) => r.slice(0, 2))).toEqual(table.rows.map((r) => r.slice(0, 2)));
+    expect(parts[1].rows.map((r) => r.slice(2))).toEqual(table.rows.map((r) => r.slice(4)));
   });
 });
 

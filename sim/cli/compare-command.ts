@@ -2,7 +2,7 @@ import { availableParallelism } from "node:os";
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { writeComparisonFiles } from "../report/comparison-files.ts";
-import { compareRuns, comparisonTable, formatTable } from "../report/comparison.ts";
+import { compareRuns, comparisonTable, formatTable, splitTable } from "../report/comparison.ts";
 import { writeReportHtml } from "../report/report-html.ts";
 import { makeResultsDir } from "../report/results-dir.ts";
 import { readRunData } from "../report/run-data.ts";
@@ -78,7 +78,10 @@ export async function compareCommand(argv: string[], out: (s: string) => void): 
     }
     // the table goes out after the live view has ended, as plain text: a frame that fills the terminal
     // ends without a newline (ink), which lost the last line to the shell's prompt in a short terminal
-    out("\n" + [...formatTable(table), table.note].join("\n") + "\n\n");
+    // in a terminal too narrow for all scenarios side by side: several tables, each with the first scenario
+    const width = process.stdout.isTTY && process.stdout.columns > 0 ? process.stdout.columns : Infinity;
+    const tables = splitTable(table, width).map((t) => formatTable(t).join("\n"));
+    out("\n" + tables.join("\n\n") + "\n" + table.note + "\n\n");
     out(`results  ${dir}\nreport   ${join(dir, "report.html")}\n`);
     return interrupt.interrupted() || outcomes.some((o) => !o || o.incomplete) ? EXIT_INTERRUPTED : 0;
   } finally {

@@ -91,6 +91,29 @@ export function comparisonTable(compared: readonly ComparedScenario[]): Comparis
   return { header, rows, note: `ratio: the scenario's figure over ${compared[0]?.label ?? "the first"}'s` };
 }
 
+/**
+ * The table as one or more tables no wider than `width` columns when formatted: each keeps the labels
+ * and the first scenario and takes as many of the others (each with its ratio) as fit, at least one.
+ */
+export function splitTable(t: { header: string[]; rows: string[][] }, width: number): { header: string[]; rows: string[][] }[] {
+  const colWidth = (i: number) => Math.max(t.header[i].length, ...t.rows.map((r) => r[i].length));
+  const pick = (cols: number[]) => ({ header: cols.map((i) => t.header[i]), rows: t.rows.map((r) => cols.map((i) => r[i])) });
+  const base = colWidth(0) + 2 + colWidth(1);
+  const groups: number[][] = [];
+  let used = Infinity;
+  for (let i = 2; i + 1 < t.header.length; i += 2) {
+    const w = 2 + colWidth(i) + 2 + colWidth(i + 1);
+    if (groups.length > 0 && used + w <= width) {
+      groups[groups.length - 1].push(i, i + 1);
+      used += w;
+    } else {
+      groups.push([0, 1, i, i + 1]);
+      used = base + w;
+    }
+  }
+  return groups.length <= 1 ? [t] : groups.map(pick);
+}
+
 /** Aligned plain text: the first column left, numbers right. */
 export function formatTable(t: { header: string[]; rows: string[][] }): string[] {
   const widths = t.header.map((h, i) => Math.max(h.length, ...t.rows.map((r) => r[i].length)));

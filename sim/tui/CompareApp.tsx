@@ -3,12 +3,14 @@ import { useEffect } from "react";
 import { CompareRow } from "./CompareRow.tsx";
 import type { CompareState } from "./compare-state.ts";
 import type { Store } from "./store.ts";
+import { useColumns } from "./use-columns.ts";
 import { useStore } from "./use-store.ts";
 
 /** inferwatt compare's live view: a row per scenario while they run; when the table is ready the app exits (the command prints it). */
 export function CompareApp({ store }: { store: Store<CompareState> }) {
   const { rows, final } = useStore(store);
   const { exit } = useApp();
+  const columns = useColumns();
   useEffect(() => {
     if (final) exit();
   }, [final, exit]);
@@ -19,7 +21,7 @@ export function CompareApp({ store }: { store: Store<CompareState> }) {
         <Text bold color="cyan">inferwatt compare</Text> {rows.map((r) => r.name).join(" vs ")}
       </Text>
       {rows.map((row, i) => (
-        <CompareRow key={i} row={row} nameWidth={nameWidth} />
+        <CompareRow key={i} row={row} nameWidth={nameWidth} columns={columns} />
       ))}
     </Box>
   );

@@ -5,8 +5,12 @@ import { ProgressBar } from "./ProgressBar.tsx";
 
 const fixed = (v: number | null | undefined, digits: number) => (v === null || v === undefined || !Number.isFinite(v) ? "-" : v.toFixed(digits));
 
-/** One scenario of a comparison as it runs: bar, simulated clock, power, projected GWh/day, median Wh per query, ETA. */
-export function CompareRow({ row, nameWidth }: { row: CompareRowState; nameWidth: number }) {
+/**
+ * One scenario of a comparison as it runs: bar, simulated clock, power, projected GWh/day, median Wh
+ * per query, ETA. Narrower than the row (`columns`): the clock goes first, then the power, then the bar
+ * shortens, then Wh per query goes.
+ */
+export function CompareRow({ row, nameWidth, columns = Infinity }: { row: CompareRowState; nameWidth: number; columns?: number }) {
   const name = row.name.padEnd(nameWidth);
   const p = row.progress;
   if (row.status === "queued" || row.status === "skipped" || !p) {
@@ -28,12 +32,26 @@ export function CompareRow({ row, nameWidth }: { row: CompareRowState; nameWidth
       ? "stopped early"
       : `done in ${wallTime(summary!.sim.wall_s)}`
     : `ETA ${wallTime(etaS)}`;
+  const clockText = `  ${clock(simS)}/${clock(p.durationS)}`;
+  const powerText = `  ${mwText(p.facilityPowerW).padStart(5)} MW`;
+  const gwhText = `  ${fixed(gwh, 3)} GWh/day`;
+  const whText = `  ${fixed(wh, 3)} Wh/query`;
+  // name, space, " 100%" after the bar, GWh/day and the tail (at least as wide as "ETA 1 min 0 s", so that
+  // the parts shown change seldom from frame to frame)
+  const fixedWidth = name.length + 1 + 5 + gwhText.length + 2 + Math.max(tail.length, 13);
+  const showWh = fixedWidth + 6 + whText.length <= columns;
+  const rest = `${showWh ? whText : ""}  ${tail}`;
+  const withWh = fixedWidth + whText.length;
+  const showClock = withWh + 12 + clockText.length + powerText.length <= columns;
+  const showPower = withWh + 12 + powerText.length <= columns;
+  const barWidth = withWh + 12 <= columns ? 12 : 6;
   return (
     <Text>
-      {name} <ProgressBar fraction={fraction} width={12} color={row.outcome ? "cyan" : "green"} />
-      {`  ${clock(simS)}/${clock(p.durationS)}  ${mwText(p.facilityPowerW).padStart(5)} MW  `}
-      <Text color="yellow">{`${fixed(gwh, 3)} GWh/day`}</Text>
-      {`  ${fixed(wh, 3)} Wh/query  ${tail}`}
+      {name} <ProgressBar fraction={fraction} width={barWidth} color={row.outcome ? "cyan" : "green"} />
+      {showClock ? clockText : ""}
+      {showPower ? powerText : ""}
+      <Text color="yellow">{gwhText}</Text>
+      {rest}
     </Text>
   );
 }

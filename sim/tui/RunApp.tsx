@@ -4,16 +4,18 @@ import { FinalSummary } from "./FinalSummary.tsx";
 import { RunView, type FacilityFactors } from "./RunView.tsx";
 import type { RunState } from "./run-state.ts";
 import type { Store } from "./store.ts";
+import { useColumns } from "./use-columns.ts";
 import { useStore } from "./use-store.ts";
 
 /** inferwatt run's live view: the run as it goes, then its final summary (and the app exits). */
 export function RunApp({ store, name, facility }: { store: Store<RunState>; name: string; facility: FacilityFactors }) {
   const { progress, outcome } = useStore(store);
   const { exit } = useApp();
+  const columns = useColumns();
   useEffect(() => {
     if (outcome) exit();
   }, [outcome, exit]);
-  if (outcome) return <FinalSummary summary={outcome.summary} outDir={outcome.outDir} />;
+  if (outcome) return <FinalSummary summary={outcome.summary} outDir={outcome.outDir} columns={columns} />;
   if (!progress)
     return (
       <Box>
@@ -21,5 +23,5 @@ export function RunApp({ store, name, facility }: { store: Store<RunState>; name
         <Text> {name}: starting</Text>
       </Box>
     );
-  return <RunView progress={progress} facility={facility} />;
+  return <RunView progress={progress} facility={facility} columns={columns} />;
 }

@@ -1,0 +1,44 @@
+// Fitting the live view's lines to the terminal's width: a line that wraps in the terminal breaks
+// mid-word and lands under the labels (ink wraps at the width it is given, anywhere).
+
+/**
+ * Parts joined by `sep` into as few lines as fit in `width` columns each (a part longer than the
+ * width gets a line of its own). Width Infinity: one line.
+ */
+export function fitParts(parts: readonly string[], sep: string, width: number): string[] {
+  const lines: string[] = [];
+  let line = "";
+  for (const part of parts) {
+    if (line === "") line = part;
+    else if (line.length + sep.length + part.length <= width) line += sep + part;
+    else {
+      lines.push(line);
+      line = part;
+    }
+  }
+  if (line !== "" || lines.length === 0) lines.push(line);
+  return lines;
+}
+
+/**
+ * A summary line "  label       text" wrapped at spaces to `width` columns, its continuation lines
+ * indented to where the text starts (the first run of two or more spaces after the label ends it).
+ */
+export function wrapHanging(line: string, width: number): string[] {
+  if (line.length <= width) return [line];
+  const m = /^(\s*\S+(?: \S+)*\s{2,})/.exec(line);
+  const indent = m && m[1].length < width / 2 ? m[1].length : 0;
+  const words = line.slice(indent).split(" ");
+  const out: string[] = [];
+  let cur = line.slice(0, indent);
+  let empty = true;
+  for (const w of words) {
+    if (!empty && cur.length + 1 + w.length > width) {
+      out.push(cur);
+      cur = " ".repeat(indent) + w;
+    } else cur += (empty ? "" : " ") + w;
+    empty = false;
+  }
+  out.push(cur);
+  return out;
+}
