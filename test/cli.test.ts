@@ -3,6 +3,11 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } fro
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { COMPARE_USAGE } from "../sim/cli/compare-command.ts";
+import { reflowUsage } from "../sim/cli/help-text.ts";
+import { PAPER_USAGE } from "../sim/cli/paper-command.ts";
+import { RUN_USAGE } from "../sim/cli/run-command.ts";
+import { SIZE_USAGE } from "../sim/cli/size-command.ts";
 
 const ROOT = new URL("..", import.meta.url);
 const inferwatt = (...args: string[]) =>
@@ -177,5 +182,38 @@ describe("inferwatt validate, schema, size", () => {
     const r = inferwatt("fly");
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(/unknown command "fly"/);
+  });
+});
+
+describe("inferwatt help", () => {
+  const words = (s: string) => s.replaceAll("\u00a0", " ").split(/\s+/).filter(Boolean);
+
+  it("fits 80 columns and keeps every word of every command's usage, in order", () => {
+    const r = inferwatt("help");
+    expect(r.status).toBe(0);
+    const lines = r.stdout.split("\n");
+    expect(Math.max(...lines.map((l) => l.length))).toBeLessThanOrEqual(80);
+    for (const usage of [RUN_USAGE, COMPARE_USAGE, SIZE_USAGE, PAPER_USAGE]) {
+      const reflowed = reflowUsage(usage);
+      expect(words(reflowed)).toEqual(words(usage));
+      expect(r.stdout).toContain(reflowed);
+    }
+    // a flag's description continues under its text, not under the flag
+    expect(r.stdout).toMatch(/\n  --shards N {4}splits the fleet into N shards.*\n {16}\S/);
+    // examples stay whole on one line, with plain spaces (copied into a shell, they work)
+    expect(r.stdout).toMatch(/--set pools\.llama-405b\.nodes=500/);
+    expect(r.stdout).not.toContain("\u00a0");
+  });
+
+  it("<command> --help and help <command>: that command's help, exit 0; help for no such command: exit 2", () => {
+    for (const args of [["run", "--help"], ["run", "scenarios/small.yaml", "-h"], ["help", "run"]]) {
+      const r = inferwatt(...args);
+      expect(r.status).toBe(0);
+      expect(r.stdout).toBe(reflowUsage(RUN_USAGE) + "\n");
+    }
+    expect(inferwatt("validate", "--help").stdout).toMatch(/^inferwatt validate <scenario\.yaml> \[--set key\.path=value \.\.\.\]\n\n {2}Reads the scenario/);
+    const bad = inferwatt("help", "fly");
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toMatch(/no help for "fly"; expected one of: run, compare, validate, size, schema, paper/);
   });
 });

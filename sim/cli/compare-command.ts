@@ -23,11 +23,11 @@ import { parseIntFlag, UsageError } from "./usage-error.ts";
 export const COMPARE_USAGE = `inferwatt compare <a.yaml> <b.yaml> ... [--out DIR] [--seed N] [--set key.path=value ...] [--shards N] [--no-tui] [--verbose] [--force]
 
   Runs the scenarios side by side in worker threads (as many at once as the machine has cores), then
-  prints a table of each one's figures and its ratio to the first. Writes results/compare-<UTC time>/
+  prints a table of each one's figures and its ratio to the first. Writes results/compare-<UTC\u00a0time>/
   (or --out DIR, which must be new or empty): a results folder per scenario, comparison.csv,
   comparison.json, comparison.md and report.html (charts, no network needed).
   --seed N      replaces every scenario's seed
-  --set k=v     overrides one key in every scenario (repeatable), e.g. --set duration=2h
+  --set k=v     overrides one key in every scenario (repeatable), e.g. --set\u00a0duration=2h
   --shards N    splits each scenario's fleet into N shards run in parallel (see inferwatt run); the
                 scenarios then run cores / N at a time
   --no-tui      plain progress lines instead of the live view (also without a TTY, or with CI set)

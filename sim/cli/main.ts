@@ -4,25 +4,42 @@ import { paperCommand, PAPER_USAGE } from "./paper-command.ts";
 import { runCommand, RUN_USAGE } from "./run-command.ts";
 import { schemaCommand, validateCommand } from "./scenario-commands.ts";
 import { sizeCommand, SIZE_USAGE } from "./size-command.ts";
+import { reflowUsage } from "./help-text.ts";
 import { UsageError } from "./usage-error.ts";
+
+const VALIDATE_USAGE = `inferwatt validate <scenario.yaml> [--set key.path=value ...]
+
+  Reads the scenario as run would (with the --set overrides) and checks it: every problem with its file,
+  key and what was expected, exit 2; or one line saying what it holds. Runs nothing.`;
+
+const SCHEMA_USAGE = `inferwatt schema
+
+  Prints the JSON Schema of scenario files (also in scenarios/scenario.schema.json), for editors that
+  complete and check YAML.`;
+
+/** Each command's help: its usage line, then what it does and its flags. */
+const HELP: Record<string, string> = {
+  run: RUN_USAGE,
+  compare: COMPARE_USAGE,
+  validate: VALIDATE_USAGE,
+  size: SIZE_USAGE,
+  schema: SCHEMA_USAGE,
+  paper: PAPER_USAGE,
+};
 
 export const USAGE = `inferwatt: the energy of serving large language models at fleet scale
 
-  inferwatt run <scenario.yaml> [--out DIR] [--set k=v ...] [--shards N] [--no-tui]   simulate a fleet
-  inferwatt compare <a.yaml> <b.yaml> ... [--out DIR] [--set k=v ...] [--no-tui]      several side by side
-  inferwatt validate <scenario.yaml> [--set k=v ...]                               check a scenario, run nothing
-  inferwatt schema                                                                  print the scenario JSON Schema
-  inferwatt size <scenario.yaml> [--utilization U] [--set k=v ...]                  nodes per pool for the peak hour
-  inferwatt paper [--params joule|v1] [--samples N] [--seed N] [--json]             the paper's estimator
-  inferwatt help                                                                    this text (all flags below)
+  inferwatt run <scenario.yaml>          simulate a fleet, with a live view
+  inferwatt compare <a.yaml> <b.yaml>    scenarios side by side, and a report
+  inferwatt validate <scenario.yaml>     check a scenario, run nothing
+  inferwatt size <scenario.yaml>         nodes per pool for the peak hour
+  inferwatt schema                       print the scenario JSON Schema
+  inferwatt paper                        the paper's estimator, reproduced
+  inferwatt help [command]               this text, or one command's
 
-${RUN_USAGE}
-
-${COMPARE_USAGE}
-
-${SIZE_USAGE}
-
-${PAPER_USAGE}`;
+${Object.values(HELP)
+  .map((usage) => reflowUsage(usage))
+  .join("\n\n")}`;
 
 /** A command returns its exit code, or nothing for 0. */
 type Command = (argv: string[], out: (s: string) => void) => void | number | Promise<void | number>;
@@ -34,8 +51,10 @@ const COMMANDS: Record<string, Command> = {
   schema: schemaCommand,
   size: sizeCommand,
   paper: paperCommand,
-  help: (_argv, out) => {
-    out(USAGE + "\n");
+  help: (argv, out) => {
+    const [command] = argv;
+    if (command !== undefined && !(command in HELP)) throw new UsageError(`no help for "${command}"; expected one of: ${Object.keys(HELP).join(", ")}`);
+    out((command === undefined ? USAGE : reflowUsage(HELP[command])) + "\n");
   },
 };
 
@@ -45,6 +64,11 @@ export async function main(argv: string[], out = (s: string) => process.stdout.w
   const command = name === undefined || name === "--help" || name === "-h" ? COMMANDS.help : COMMANDS[name];
   try {
     if (!command) throw new UsageError(`unknown command "${name}"; expected one of: ${Object.keys(COMMANDS).join(", ")} (see inferwatt help)`);
+    // `inferwatt run --help`: that command's help, whatever else is on the line
+    if (name in HELP && rest.some((a) => a === "--help" || a === "-h")) {
+      out(reflowUsage(HELP[name]) + "\n");
+      return 0;
+    }
     return (await command(joinNegativeValues(rest), out)) ?? 0;
   } catch (e) {
     if (e instanceof ScenarioError) {

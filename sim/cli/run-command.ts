@@ -15,13 +15,13 @@ import { parseIntFlag, UsageError } from "./usage-error.ts";
 
 export const RUN_USAGE = `inferwatt run <scenario.yaml> [--out DIR] [--seed N] [--set key.path=value ...] [--shards N] [--no-tui] [--verbose] [--force]
 
-  Simulates the scenario (in a worker thread) and writes results/<name>-<UTC time>/ (or --out DIR, which
+  Simulates the scenario (in a worker thread) and writes results/<name>-<UTC\u00a0time>/ (or --out DIR, which
   must be new or empty): manifest.json, summary.json, timeseries.csv, classes.csv, energy_quantiles.csv,
   report.html, run.log. On a terminal a live view shows the run; Ctrl+C stops it early, writes partial
   results marked incomplete and exits with 130.
   --seed N      replaces the scenario's seed
-  --set k=v     overrides one key (repeatable), e.g. --set pools.0.nodes=500 --set duration=1h;
-                a list item by index or by name: --set pools.llama-405b.nodes=500
+  --set k=v     overrides one key (repeatable), e.g. --set\u00a0pools.0.nodes=500 --set\u00a0duration=1h;
+                a list item by index or by name: --set\u00a0pools.llama-405b.nodes=500
   --shards N    splits the fleet into N shards (each a 1/N share of every pool's nodes and of the
                 arrivals) simulated in parallel worker threads and merged; routing happens within a
                 shard. Meant for fleets of thousands of nodes (there, within 0.01 % of one run);
