@@ -59,11 +59,11 @@ export function formatPaperTables(r: PaperResult): string {
   const pubCell = (v: number | undefined) => (published && v !== undefined ? f(v, 2) : "");
   const parts: string[] = [];
   parts.push(
-    `inferwatt paper: Oviedo et al. estimator, "${r.params}" parameters, ${r.samples} samples per model and regime, seed ${r.seed}` +
-      (sens.length ? `\nsensitivity: ${sens.join("; ")} (published figures not shown: they assume neither)` : ""),
+    `inferwatt paper: the estimator of Oviedo et al., "${r.params}" parameters\n${r.samples} samples per model and regime, seed ${r.seed}` +
+      (sens.length ? `\nsensitivity: ${sens.join("; ")}\n(published figures not shown: they assume neither)` : ""),
   );
   parts.push(
-    "Per-query energy, Wh (frontier blend: " + r.frontier_models.traditional.join(", ") + ")\n" +
+    "Per-query energy, Wh; frontier blend:\n" + r.frontier_models.traditional.join(", ") + "\n" +
       table(
         ["regime", "P5", "P25", "median", "P75", "P95", "mean", "published median (IQR)"],
         (["traditional", "test_time_scaling"] as const).map((k) => {
@@ -100,7 +100,7 @@ export function formatPaperTables(r: PaperResult): string {
           pubCell(pub.fleet[k]),
         ]),
       ) +
-      "\nreference: 1e9 web searches = 0.3 GWh/day; a 30 MW H100 datacenter at 80 % for a day = 0.576 GWh",
+      "\nreference: 1e9 web searches = 0.3 GWh/day;\n           a 30 MW H100 datacenter at 80 % for a day = 0.576 GWh",
   );
   return parts.join("\n\n") + "\n";
 }
