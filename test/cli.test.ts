@@ -173,9 +173,11 @@ describe("inferwatt validate, schema, size", () => {
   it("size: the node counts shipped in baseline.yaml are the ones it recommends", () => {
     const r = inferwatt("size", "scenarios/baseline.yaml");
     expect(r.status).toBe(0);
-    expect(r.stdout).toMatch(/deepseek-r1\s+2130 nodes/);
-    expect(r.stdout).toMatch(/llama-405b\s+1419 nodes/);
-    expect(r.stdout).toMatch(/nemotron-ultra\s+533 nodes/);
+    expect(r.stdout).toMatch(/pool\s+nodes\s+peak queries\/s\s+node-s per query\n/);
+    expect(r.stdout).toMatch(/deepseek-r1\s+2130\s+5144\.0\s+0\.3313\n/);
+    expect(r.stdout).toMatch(/llama-405b\s+1419\s+5144\.0\s+0\.2207\n/);
+    expect(r.stdout).toMatch(/nemotron-ultra\s+533\s+5144\.0\s+0\.0828\n/);
+    expect(r.stdout).toMatch(/total\s+4082\n$/);
   });
 
   it("unknown command: exit 2", () => {

@@ -19,11 +19,14 @@ export function sizeCommand(argv: string[], out: (s: string) => void): void {
   if (!(u > 0 && u <= 1)) throw new UsageError(`--utilization: got "${values.utilization}"; expected a number in (0, 1]`);
   const s = loadScenario(positionals[0], { set: values.set ?? [] });
   const rows = sizePools(s, u);
-  out(`${s.name}: nodes for the peak hour at utilization ${u}\n`);
-  for (const r of rows) {
-    out(
-      `  ${r.pool.padEnd(24)} ${String(r.nodes).padStart(7)} nodes  (peak ${r.peakRatePerS.toFixed(1)} queries/s x ${r.meanWorkNodeS.toFixed(4)} node-s per query / ${u})\n`,
-    );
-  }
-  out(`  total                    ${String(rows.reduce((n, r) => n + r.nodes, 0)).padStart(7)} nodes\n`);
+  const total = rows.reduce((n, r) => n + r.nodes, 0);
+  const w = Math.max(5, ...rows.map((r) => r.pool.length));
+  const lines = [
+    `${s.name}: nodes for the peak hour at utilization ${u},`,
+    `ceil(peak queries/s x node-seconds per query at full batch / ${u})`,
+    `  ${"pool".padEnd(w)}  ${"nodes".padStart(7)}  ${"peak queries/s".padStart(14)}  ${"node-s per query".padStart(16)}`,
+    ...rows.map((r) => `  ${r.pool.padEnd(w)}  ${String(r.nodes).padStart(7)}  ${r.peakRatePerS.toFixed(1).padStart(14)}  ${r.meanWorkNodeS.toFixed(4).padStart(16)}`),
+    `  ${"total".padEnd(w)}  ${String(total).padStart(7)}`,
+  ];
+  out(lines.join("\n") + "\n");
 }
