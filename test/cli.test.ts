@@ -8,6 +8,7 @@ import { reflowUsage } from "../sim/cli/help-text.ts";
 import { PAPER_USAGE } from "../sim/cli/paper-command.ts";
 import { RUN_USAGE } from "../sim/cli/run-command.ts";
 import { SIZE_USAGE } from "../sim/cli/size-command.ts";
+import { makeResultsDir } from "../sim/report/results-dir.ts";
 
 const ROOT = new URL("..", import.meta.url);
 const inferwatt = (...args: string[]) =>
@@ -91,6 +92,15 @@ describe("inferwatt run", () => {
     });
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(/--out: cannot use the folder "\/proc\/inferwatt-x\/y": the system lets no folder be made there/);
+  });
+
+  it("makes an --out with .. after a folder it has to make (x/../y needs x)", () => {
+    const dir = tmp();
+    expect(makeResultsDir("n", `${dir}/x/../y`)).toBe(`${dir}/x/../y`);
+    expect(readdirSync(dir).sort()).toEqual(["x", "y"]);
+    // an existing empty folder is used as it is
+    expect(makeResultsDir("n", `${dir}/y`)).toBe(`${dir}/y`);
+    expect(() => makeResultsDir("n", "")).toThrow(/--out: got an empty name; expected a folder/);
   });
 
   it("a results/ that is a file (no --out): exit 2 naming it, at once (was an endless loop)", () => {
@@ -217,5 +227,16 @@ describe("inferwatt help", () => {
     const bad = inferwatt("help", "fly");
     expect(bad.status).toBe(2);
     expect(bad.stderr).toMatch(/no help for "fly"; expected one of: run, compare, validate, size, schema, paper/);
+    // names every object has are no commands (they crashed with a TypeError)
+    for (const args of [["help", "constructor"], ["constructor", "--help"], ["toString"]]) expect(inferwatt(...args).status).toBe(2);
+    for (const args of [["help", "--help"], ["help", "help"]]) expect(inferwatt(...args).stdout).toMatch(/^inferwatt: the energy of serving/);
+  });
+
+  it("paper and size print no line wider than 80 columns", () => {
+    for (const args of [["paper"], ["paper", "--power-proportional", "--input-tokens", "2000"], ["size", "scenarios/tts-10.yaml"]]) {
+      const r = inferwatt(...args);
+      expect(r.status).toBe(0);
+      expect(Math.max(...r.stdout.split("\n").map((l) => l.length))).toBeLessThanOrEqual(80);
+    }
   });
 });

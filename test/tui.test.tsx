@@ -65,6 +65,17 @@ describe("fitting lines to the terminal", () => {
     expect(frame).toContain("10.0-40.0 MW over 4 intervals");
   });
 
+  it("RunView pool rows with long queues and parked and waking nodes fit from 80 to 120 columns", () => {
+    const pools = PROGRESS.pools.map((pool) => ({ ...pool, name: `${pool.name}-long`, queuedQueries: 12_345, nodesParked: 1336, nodesWaking: 12 }));
+    for (const columns of [80, 85, 90, 95, 100, 110, 120]) {
+      const lines = plain(render(<RunView progress={{ ...PROGRESS, pools }} facility={FACILITY} columns={columns} />).lastFrame());
+      expect(Math.max(...lines.map((l) => l.length))).toBeLessThanOrEqual(columns);
+      const frame = lines.join("\n");
+      expect(frame).toMatch(/llama-405b-long .*12\.3k queued/);
+      expect(frame).toContain("1336 parked, 12 waking");
+    }
+  });
+
   it("FinalSummary at 60 columns: long lines continue under their text", () => {
     const lines = plain(render(<FinalSummary summary={tinySummary()} outDir="results/tiny-1" columns={60} />).lastFrame());
     expect(Math.max(...lines.map((l) => l.length))).toBeLessThanOrEqual(60);

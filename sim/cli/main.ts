@@ -52,8 +52,10 @@ const COMMANDS: Record<string, Command> = {
   size: sizeCommand,
   paper: paperCommand,
   help: (argv, out) => {
-    const [command] = argv;
-    if (command !== undefined && !(command in HELP)) throw new UsageError(`no help for "${command}"; expected one of: ${Object.keys(HELP).join(", ")}`);
+    // `help`, `help --help`, `help help`: the whole text
+    const command = argv.find((a) => a !== "--help" && a !== "-h" && a !== "help");
+    if (command !== undefined && !Object.hasOwn(HELP, command))
+      throw new UsageError(`no help for "${command}"; expected one of: ${Object.keys(HELP).join(", ")} (or none: every command)`);
     out((command === undefined ? USAGE : reflowUsage(HELP[command])) + "\n");
   },
 };
@@ -61,11 +63,11 @@ const COMMANDS: Record<string, Command> = {
 /** Runs one command; returns the exit code (0 done, 2 the user's input is wrong, 130 interrupted, 1 a bug). */
 export async function main(argv: string[], out = (s: string) => process.stdout.write(s), err = (s: string) => process.stderr.write(s)): Promise<number> {
   const [name, ...rest] = argv;
-  const command = name === undefined || name === "--help" || name === "-h" ? COMMANDS.help : COMMANDS[name];
+  const command = name === undefined || name === "--help" || name === "-h" ? COMMANDS.help : Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
   try {
     if (!command) throw new UsageError(`unknown command "${name}"; expected one of: ${Object.keys(COMMANDS).join(", ")} (see inferwatt help)`);
     // `inferwatt run --help`: that command's help, whatever else is on the line
-    if (name in HELP && rest.some((a) => a === "--help" || a === "-h")) {
+    if (Object.hasOwn(HELP, name) && rest.some((a) => a === "--help" || a === "-h")) {
       out(reflowUsage(HELP[name]) + "\n");
       return 0;
     }

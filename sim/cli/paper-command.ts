@@ -65,12 +65,12 @@ export function formatPaperTables(r: PaperResult): string {
   parts.push(
     "Per-query energy, Wh; frontier blend:\n" + r.frontier_models.traditional.join(", ") + "\n" +
       table(
-        ["regime", "P5", "P25", "median", "P75", "P95", "mean", "published median (IQR)"],
+        ["regime", "P5", "P25", "median", "P75", "P95", "mean", ...(published ? ["published (IQR)"] : [])],
         (["traditional", "test_time_scaling"] as const).map((k) => {
           const s = r.per_query_wh[k];
           const p = pub.perQuery[k];
           const iqr = p.p25 !== undefined && p.p75 !== undefined ? ` (${f(p.p25, 2)}-${f(p.p75, 2)})` : "";
-          return [k.replaceAll("_", " "), f(s.p5), f(s.p25), f(s.p50), f(s.p75), f(s.p95), f(s.mean), published ? f(p.p50, 2) + iqr : ""];
+          return [k.replaceAll("_", " "), f(s.p5), f(s.p25), f(s.p50), f(s.p75), f(s.p95), f(s.mean), ...(published ? [f(p.p50, 2) + iqr] : [])];
         }),
       ),
   );
@@ -82,7 +82,7 @@ export function formatPaperTables(r: PaperResult): string {
       ),
   );
   parts.push(
-    "Efficiency pathways (traditional blend divided by each lever), median Wh per query\n" +
+    "Efficiency pathways, Wh per query: the traditional blend divided by each lever\n" +
       table(
         ["lever", "median", "P25", "P75"],
         (["model", "serving", "hardware", "combined"] as const).map((k) => [k, f(r.efficiency[k].p50, 4), f(r.efficiency[k].p25, 4), f(r.efficiency[k].p75, 4)]),

@@ -1,5 +1,5 @@
 import { accessSync, constants, existsSync, mkdirSync, readdirSync, statSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
+import { dirname, join } from "node:path";
 import { UsageError } from "../cli/usage-error.ts";
 
 /** 20261130T011200Z: sortable, and safe in a folder name on every system. */
@@ -14,6 +14,7 @@ export function utcStamp(d = new Date()): string {
  */
 export function makeResultsDir(name: string, out: string | undefined, root = "results", force = false): string {
   if (out !== undefined) {
+    if (out === "") throw new UsageError(`--out: got an empty name; expected a folder`);
     try {
       if (!force && existsSync(out) && readdirSync(out).length > 0) {
         throw new UsageError(`--out: "${out}" exists and is not empty; a run never overwrites another (name a new folder, or add --force)`);
@@ -47,16 +48,27 @@ export function makeResultsDir(name: string, out: string | undefined, root = "re
 
 /**
  * mkdir -p, one level at a time: Node's recursive mkdir never returns where a folder exists but
- * refuses new entries with ENOENT (/proc, /sys), so `--out /proc/x` hung.
+ * refuses new entries with ENOENT (/proc, /sys), so `--out /proc/x` hung. The path is walked as
+ * typed (x/../y needs x), and a folder made meanwhile by another run is fine.
  */
 function makeDirs(dir: string): void {
   if (existsSync(dir) && !statSync(dir).isDirectory()) throw Object.assign(new Error(`${dir} is a file`), { code: "ENOTDIR" });
   const missing: string[] = [];
-  for (let d = resolve(dir); !existsSync(d); d = dirname(d)) {
+  for (let d = dir; !existsSync(d); d = dirname(d)) {
     missing.push(d);
     if (dirname(d) === d) break;
   }
-  for (let i = missing.length - 1; i >= 0; i--) mkdirSync(missing[i]);
+  for (let i = missing.length - 1; i >= 0; i--) {
+    try {
+      mkdirSync(missing[i]);
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === "EEXIST" && statSync(missing[i]).isDirectory()) continue;
+      // the folder above exists, yet "no such file": the system allows no folder there
+      if (code === "ENOENT" && existsSync(dirname(missing[i]))) throw Object.assign(new Error(`cannot make ${missing[i]}`), { code: "NOFOLDERHERE" });
+      throw e;
+    }
+  }
 }
 
 /** A folder that cannot be made or written, as a UsageError naming it and why (a UsageError passes through). */
@@ -68,7 +80,7 @@ function unusable(what: string, dir: string, e: unknown): Error {
       ? "it or a folder above it is a file"
       : code === "EACCES" || code === "EPERM" || code === "EROFS"
         ? "no permission to write there"
-        : code === "ENOENT"
+        : code === "NOFOLDERHERE"
           ? "the system lets no folder be made there"
           : (e as Error).message;
   return new UsageError(`${what}: cannot use the folder "${dir}": ${why}; expected a new or empty folder that can be written`);

@@ -24,16 +24,27 @@ function Row({ label, children }: { label: string; children: ReactNode }) {
   );
 }
 
-/** A pool's row; `compact` (a narrow terminal): a shorter bar, "of 256" for "of max batch (256)", the node counts last. */
-function PoolRow({ pool, width, compact }: { pool: PoolProgress; width: number; compact: boolean }) {
+/**
+ * A pool's row as text around its occupancy bar; `compact` (a narrow terminal): a shorter bar, "of 256"
+ * for "of max batch (256)", the node counts after the queue. Parked and waking counts are `extra`.
+ */
+function poolRow(pool: PoolProgress, width: number, compact: boolean) {
   const occupancy = pool.nodesOn > 0 ? pool.activeQueries / pool.nodesOn / pool.maxBatch : 0;
   const extra = [pool.nodesParked ? `${pool.nodesParked} parked` : "", pool.nodesWaking ? `${pool.nodesWaking} waking` : ""].filter(Boolean).join(", ");
   const on = `${pool.nodesOn}/${pool.nodes} on`;
-  const load = ` ${fixed(100 * occupancy, 0).padStart(3)}% of ${compact ? "" : "max batch ("}${pool.maxBatch}${compact ? "" : ")"}`;
+  const head = `${pool.name.padEnd(width)}  ${compact ? "" : `${on.padStart(13)}  `}`;
+  const barWidth = compact ? 8 : 12;
+  const tail = ` ${fixed(100 * occupancy, 0).padStart(3)}% of ${compact ? pool.maxBatch : `max batch (${pool.maxBatch})`}  ${si(pool.queuedQueries)} queued${compact ? `  ${on}` : ""}`;
+  return { occupancy, head, barWidth, tail, extra, length: head.length + barWidth + tail.length + (extra ? 2 + extra.length : 0) };
+}
+
+function PoolRow({ row, extra }: { row: ReturnType<typeof poolRow>; extra: boolean }) {
   return (
     <Text>
-      {pool.name.padEnd(width)}  {compact ? "" : `${on.padStart(13)}  `}<ProgressBar fraction={occupancy} width={compact ? 8 : 12} percent={false} color="cyan" />
-      {`${load}  ${si(pool.queuedQueries)} queued${compact ? `  ${on}` : ""}${extra ? `  ${extra}` : ""}`}
+      {row.head}
+      <ProgressBar fraction={row.occupancy} width={row.barWidth} percent={false} color="cyan" />
+      {row.tail}
+      {extra && row.extra ? `  ${row.extra}` : ""}
     </Text>
   );
 }
@@ -63,17 +74,20 @@ export function RunView({ progress: p, facility, columns = Infinity }: { progres
   const clockText = `  simulated ${clock(p.simS)} of ${clock(p.durationS)}   wall ${wallTime(p.wallS)}   ETA ${wallTime(etaS)}`;
   // bar and " 39%": at most 32 cells, at least 10 (then the clock text wraps)
   const barWidth = Math.max(10, Math.min(32, columns - clockText.length - 5));
+  // room - 2: the lines after the first are indented by two
   const nodeLines = fitParts(
     nodeParts.map(([name, w], i) => `${i === 0 ? `nodes ${mwText(p.powerW)} MW: ` : ""}${name} ${mwText(w)}`),
     " · ",
-    room,
+    room - 2,
   );
   const perQuery = fitParts(
     [`${fixed(p.whPerQueryP50, 3)} Wh median, ${fixed(p.whPerQueryMean, 3)} Wh mean`, `latency p50 ${fixed(p.e2eP50S, 1)} s, p99 ${fixed(p.e2eP99S, 1)} s`],
     "   ",
     room,
   );
-  const compactPools = LABEL_WIDTH + poolWidth + 2 + 13 + 2 + 12 + 24 + 10 > columns;
+  // compact rows when any full row is too long; then parked and waking counts that do not fit go on a line of their own
+  const compactPools = p.pools.some((pool) => poolRow(pool, poolWidth, false).length > room);
+  const pools = p.pools.map((pool) => poolRow(pool, poolWidth, compactPools));
   const seriesText = series.length > 0 ? `  ${mwText(1e6 * Math.min(...series))}-${mwText(1e6 * Math.max(...series))} MW over ${series.length} intervals of simulated time` : "";
   const sparkWidth = Math.max(8, Math.min(48, room - seriesText.length));
   return (
@@ -108,11 +122,17 @@ export function RunView({ progress: p, facility, columns = Infinity }: { progres
           {line}
         </Row>
       ))}
-      {p.pools.map((pool, i) => (
-        <Row key={pool.name} label={i === 0 ? "pools" : ""}>
-          <PoolRow pool={pool} width={poolWidth} compact={compactPools} />
-        </Row>
-      ))}
+      {pools.map((row, i) => {
+        const own = row.extra !== "" && row.length > room;
+        return (
+          <Box key={p.pools[i].name} flexDirection="column">
+            <Row label={i === 0 ? "pools" : ""}>
+              <PoolRow row={row} extra={!own} />
+            </Row>
+            {own ? <Row label="">{`${" ".repeat(poolWidth + 2)}${row.extra}`}</Row> : null}
+          </Box>
+        );
+      })}
       <Row label="facility MW">
         {series.length > 0 ? (
           <>

@@ -28,7 +28,7 @@ export function wrapHanging(line: string, width: number): string[] {
   if (line.length <= width) return [line];
   const m = /^(\s*\S+(?: \S+)*\s{2,})/.exec(line);
   const indent = m && m[1].length < width / 2 ? m[1].length : 0;
-  const words = line.slice(indent).split(" ");
+  const words = line.slice(indent).split(/ +/);
   const out: string[] = [];
   let cur = line.slice(0, indent);
   let empty = true;
