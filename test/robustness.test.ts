@@ -29,6 +29,20 @@ describe("interruption", () => {
   });
 });
 
+describe("interrupted comparison", () => {
+  it("SIGINT: the table says which figures are partial and how far each run got", async () => {
+    const out = join(tmp(), "cmp");
+    const { code, stdout } = await interruptAfterProgress(["compare", "scenarios/small.yaml", "scenarios/small.yaml", "--out", out, "--set", "duration=24h"], "SIGINT");
+    expect(code).toBe(130);
+    const reached = (name: string) => JSON.parse(readFileSync(join(out, name, "summary.json"), "utf8")).simulated_s as number;
+    const hhmm = (s: number) => `${String(Math.floor(s / 3600)).padStart(2, "0")}:${String(Math.floor((s % 3600) / 60)).padStart(2, "0")}`;
+    expect(stdout).toContain(
+      `interrupted: stopped early, figures cover only the simulated time reached: small (${hhmm(reached("small"))}), small-2 (${hhmm(reached("small-2"))})`,
+    );
+    expect(reached("small")).toBeLessThan(86_400);
+  });
+});
+
 describe("results folders", () => {
   it("--force writes into a folder that is not empty and keeps what else is there", () => {
     const out = tmp();

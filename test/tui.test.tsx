@@ -3,7 +3,9 @@ import { describe, expect, it } from "vitest";
 import { liveViewWanted } from "../sim/cli/live-view-wanted.ts";
 import { compareRuns, comparisonTable, formatTable, splitTable } from "../sim/report/comparison.ts";
 import { reportHtml } from "../sim/report/report-html.ts";
+import { visibleRows } from "../sim/tui/CompareApp.tsx";
 import { CompareRow } from "../sim/tui/CompareRow.tsx";
+import type { CompareRowState } from "../sim/tui/compare-state.ts";
 import { FinalSummary } from "../sim/tui/FinalSummary.tsx";
 import { ProgressBar } from "../sim/tui/ProgressBar.tsx";
 import { RunApp } from "../sim/tui/RunApp.tsx";
@@ -76,6 +78,34 @@ describe("fitting lines to the terminal", () => {
     }
   });
 
+  it("RunView with more pools than the terminal has rows: below its height, the rest summed up in one line", () => {
+    const base = PROGRESS.pools[0];
+    const pools = Array.from({ length: 14 }, (_, i) => ({ ...base, name: `pool-${i}`, nodesOn: 100 + i, activeQueries: 1000 * (i + 1), queuedQueries: i }));
+    const lines = plain(render(<RunView progress={{ ...PROGRESS, pools }} facility={FACILITY} columns={80} rows={24} />).lastFrame());
+    expect(lines.length).toBe(23);
+    const shown = lines.filter((l) => / pool-\d+ /.test(` ${l} `)).length;
+    // the pools left out, counted: nodes on, active and queued queries summed
+    const left = pools.slice(shown);
+    const more = lines.find((l) => l.includes("more pools")) ?? "";
+    expect(more).toContain(`+ ${left.length} more pools: ${left.reduce((n, x) => n + x.nodesOn, 0)} nodes on`);
+    expect(more).toMatch(/\d+(\.\d)?k active, \d+ queued$/);
+    expect(shown + left.length).toBe(14);
+    expect(lines.at(-1)).toMatch(/^facility MW/);
+    // all of them in a tall terminal
+    const tall = plain(render(<RunView progress={{ ...PROGRESS, pools }} facility={FACILITY} columns={80} rows={40} />).lastFrame());
+    expect(tall.filter((l) => l.includes("more pools"))).toEqual([]);
+    expect(tall.length).toBeLessThan(40);
+  });
+
+  it("compare rows in a short terminal: the running ones first, then others in order, the rest counted", () => {
+    const row = (status: string) => ({ name: status, status, progress: null, outcome: null }) as unknown as CompareRowState;
+    const rows = ["done", "done", "running", "queued", "running", "queued", "queued"].map(row);
+    expect(visibleRows(rows, 7)).toEqual([0, 1, 2, 3, 4, 5, 6]);
+    // 4 lines: 3 rows and the count of the rest
+    expect(visibleRows(rows, 4)).toEqual([0, 2, 4]);
+    expect(visibleRows(rows, 2)).toEqual([2]);
+  });
+
   it("FinalSummary at 60 columns: long lines continue under their text", () => {
     const lines = plain(render(<FinalSummary summary={tinySummary()} outDir="results/tiny-1" columns={60} />).lastFrame());
     expect(Math.max(...lines.map((l) => l.length))).toBeLessThanOrEqual(60);
@@ -83,7 +113,7 @@ describe("fitting lines to the terminal", () => {
     expect(lines[where + 1]).toMatch(/^ {14}\S/);
   });
 
-  it("CompareRow: in a narrower terminal the clock, then the power, then Wh per query go", () => {
+  it("CompareRow: in a narrower terminal the clock goes, the bar shortens, then the power and Wh per query go", () => {
     const row = { name: "tts-10", status: "running", progress: PROGRESS, outcome: null } as const;
     const at = (columns: number) => {
       const line = plain(render(<CompareRow row={row} nameWidth={8} columns={columns} />).lastFrame())[0];
@@ -92,22 +122,34 @@ describe("fitting lines to the terminal", () => {
     };
     expect(at(100)).toMatch(/12:00\/24:00\s+26\.4 MW  0\.600 GWh\/day  0\.660 Wh\/query  ETA 1 min 0 s$/);
     expect(at(90)).toMatch(/^tts-10   ██████░{6}  50%\s+26\.4 MW  0\.600 GWh\/day  0\.660 Wh\/query  ETA 1 min 0 s$/);
-    expect(at(80)).toMatch(/^tts-10   ██████░{6}  50%  0\.600 GWh\/day  0\.660 Wh\/query  ETA 1 min 0 s$/);
+    expect(at(80)).toMatch(/^tts-10   ███░{3}  50%\s+26\.4 MW  0\.600 GWh\/day  0\.660 Wh\/query  ETA 1 min 0 s$/);
+    expect(at(70)).toMatch(/^tts-10   ███░{3}  50%  0\.600 GWh\/day  0\.660 Wh\/query  ETA 1 min 0 s$/);
     expect(at(50)).toMatch(/^tts-10   ███░{3}  50%  0\.600 GWh\/day  ETA 1 min 0 s$/);
   });
 
-  it("a comparison table too wide for the terminal: tables that fit, each with the first scenario", () => {
+  it("a comparison table too wide for the terminal: names on two lines, then tables that fit, each with the first scenario", () => {
     const runs = ["first-scenario", "second-scenario", "third-scenario"].map((name, i) => runData(tinySummary(2e5 * (i + 1), name)));
     const table = comparisonTable(compareRuns(runs));
     const whole = formatTable(table);
+    const widest = (lines: string[]) => Math.max(...lines.map((l) => l.length));
     expect(splitTable(table, Infinity)).toEqual([table]);
-    const parts = splitTable(table, whole[0].length - 1);
+    expect(formatTable(table, Infinity)).toEqual(whole);
+    // a little narrower: one table, the names broken after a "-" on two header lines
+    const narrow = widest(whole) - 1;
+    expect(splitTable(table, narrow)).toEqual([table]);
+    const wrapped = formatTable(table, narrow);
+    expect(widest(wrapped)).toBeLessThanOrEqual(narrow);
+    expect(wrapped[0]).toMatch(/^\s+first-\s+second-\s+third-$/);
+    expect(wrapped[1]).toMatch(/^\s+scenario\s+scenario\s+ratio\s+scenario\s+ratio$/);
+    expect(wrapped.slice(2).map((l) => l.split(/\s{2,}/))).toEqual(whole.slice(1).map((l) => l.split(/\s{2,}/)));
+    // narrower still: two tables, each with the labels and the first scenario
+    const width = widest(wrapped) - 10;
+    const parts = splitTable(table, width);
     expect(parts.map((t) => t.header)).toEqual([
       ["", "first-scenario", "second-scenario", "ratio"],
       ["", "first-scenario", "third-scenario", "ratio"],
     ]);
-    for (const t of parts) expect(formatTable(t)[0].length).toBeLessThan(whole[0].length);
-    // every row keeps its label and the first scenario's figure
+    for (const t of parts) expect(widest(formatTable(t, width))).toBeLessThanOrEqual(width);
     expect(parts[1].rows.map((r) => r.slice(0, 2))).toEqual(table.rows.map((r) => r.slice(0, 2)));
     expect(parts[1].rows.map((r) => r.slice(2))).toEqual(table.rows.map((r) => r.slice(4)));
   });

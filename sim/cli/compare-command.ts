@@ -3,6 +3,7 @@ import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { writeComparisonFiles } from "../report/comparison-files.ts";
 import { compareRuns, comparisonTable, formatTable, splitTable } from "../report/comparison.ts";
+import { clock } from "./format.ts";
 import { writeReportHtml } from "../report/report-html.ts";
 import { makeResultsDir } from "../report/results-dir.ts";
 import { readRunData } from "../report/run-data.ts";
@@ -80,8 +81,15 @@ export async function compareCommand(argv: string[], out: (s: string) => void): 
     // ends without a newline (ink), which lost the last line to the shell's prompt in a short terminal
     // in a terminal too narrow for all scenarios side by side: several tables, each with the first scenario
     const width = process.stdout.isTTY && process.stdout.columns > 0 ? process.stdout.columns : Infinity;
-    const tables = splitTable(table, width).map((t) => formatTable(t).join("\n"));
-    out("\n" + tables.join("\n\n") + "\n" + table.note + "\n\n");
+    const tables = splitTable(table, width).map((t) => formatTable(t, width).join("\n"));
+    // after Ctrl+C: which figures are partial, and which scenarios are missing from the table
+    const stopped = outcomes.flatMap((o, i) => (o?.incomplete ? [`${names[i]} (${clock(o.summary.simulated_s)})`] : []));
+    const notRun = outcomes.flatMap((o, i) => (o ? [] : [names[i]]));
+    const partial = [
+      stopped.length > 0 ? `interrupted: stopped early, figures cover only the simulated time reached: ${stopped.join(", ")}` : "",
+      notRun.length > 0 ? `not run: ${notRun.join(", ")}` : "",
+    ].filter(Boolean);
+    out("\n" + tables.join("\n\n") + "\n" + [table.note, ...partial].join("\n") + "\n\n");
     out(`results  ${dir}\nreport   ${join(dir, "report.html")}\n`);
     return interrupt.interrupted() || outcomes.some((o) => !o || o.incomplete) ? EXIT_INTERRUPTED : 0;
   } finally {

@@ -54,7 +54,7 @@ export function finalSummaryLines(s: Summary, outDir: string): string[] {
       `${c.parked_wh > 0 ? `, parked ${pct(c.parked_wh)}` : ""}, orchestration ${pct(c.orchestration_wh)}, cooling+power ${pct(c.cooling_and_power_wh)}`,
     `  queries     ${si(s.queries.arrived)} arrived, ${si(s.queries.completed)} completed, ${si(s.queries.in_flight)} in flight`,
     `  latency     e2e p50 ${f(s.latency_s.e2e.p50, 1)} s, p99 ${f(s.latency_s.e2e.p99, 1)} s; wait p99 ${f(s.latency_s.wait.p99, 2)} s; TTFT p99 ${f(s.latency_s.ttft.p99, 2)} s`,
-    `  fleet       ${f(s.utilization.mean_active_per_node, 1)} queries per node on average, speed h ${f(s.utilization.mean_h, 2)}, busy ${f(100 * s.utilization.busy_node_fraction, 1)}% of node time`,
+    `  fleet       ${f(s.utilization.mean_active_per_node, 1)} queries active per node on average, speed h ${f(s.utilization.mean_h, 2)}, busy ${f(100 * s.utilization.busy_node_fraction, 1)}% of node time`,
     `  results     ${outDir}`,
     `  report      ${join(outDir, "report.html")}`,
   ];

@@ -91,18 +91,36 @@ export function comparisonTable(compared: readonly ComparedScenario[]): Comparis
   return { header, rows, note: `ratio: the scenario's figure over ${compared[0]?.label ?? "the first"}'s` };
 }
 
+type PlainTable = { header: string[]; rows: string[][] };
+
+/** A header cell in two parts, broken after the "-", "_" or space nearest its middle; [cell] when it has none. */
+function headerParts(h: string): string[] {
+  let best = -1;
+  for (let i = 1; i < h.length - 1; i++) if ("-_ ".includes(h[i]) && (best < 0 || Math.abs(i + 1 - h.length / 2) < Math.abs(best + 1 - h.length / 2))) best = i;
+  return best < 0 ? [h] : [h.slice(0, best + 1).trimEnd(), h.slice(best + 1)];
+}
+
+/** Column widths, with header cells on one line or (wrapped) broken in two. */
+function columnWidths(t: PlainTable, wrapped: boolean): number[] {
+  return t.header.map((h, i) => Math.max(...(wrapped ? headerParts(h) : [h]).map((x) => x.length), ...t.rows.map((r) => r[i].length)));
+}
+
+const tableWidth = (widths: number[]) => widths.reduce((a, b) => a + b, 0) + 2 * (widths.length - 1);
+
 /**
- * The table as one or more tables no wider than `width` columns when formatted: each keeps the labels
- * and the first scenario and takes as many of the others (each with its ratio) as fit, at least one.
+ * The table as one or more tables no wider than `width` columns when formatted (see formatTable: the
+ * header names may go on two lines): one when it fits, else each keeps the labels and the first
+ * scenario and takes as many of the others (each with its ratio) as fit, at least one.
  */
-export function splitTable(t: { header: string[]; rows: string[][] }, width: number): { header: string[]; rows: string[][] }[] {
-  const colWidth = (i: number) => Math.max(t.header[i].length, ...t.rows.map((r) => r[i].length));
+export function splitTable(t: PlainTable, width: number): PlainTable[] {
+  if (tableWidth(columnWidths(t, true)) <= width) return [t];
+  const widths = columnWidths(t, true);
   const pick = (cols: number[]) => ({ header: cols.map((i) => t.header[i]), rows: t.rows.map((r) => cols.map((i) => r[i])) });
-  const base = colWidth(0) + 2 + colWidth(1);
+  const base = widths[0] + 2 + widths[1];
   const groups: number[][] = [];
   let used = Infinity;
   for (let i = 2; i + 1 < t.header.length; i += 2) {
-    const w = 2 + colWidth(i) + 2 + colWidth(i + 1);
+    const w = 2 + widths[i] + 2 + widths[i + 1];
     if (groups.length > 0 && used + w <= width) {
       groups[groups.length - 1].push(i, i + 1);
       used += w;
@@ -114,9 +132,16 @@ export function splitTable(t: { header: string[]; rows: string[][] }, width: num
   return groups.length <= 1 ? [t] : groups.map(pick);
 }
 
-/** Aligned plain text: the first column left, numbers right. */
-export function formatTable(t: { header: string[]; rows: string[][] }): string[] {
-  const widths = t.header.map((h, i) => Math.max(h.length, ...t.rows.map((r) => r[i].length)));
+/**
+ * Aligned plain text: the first column left, numbers right. Wider than `width` on one line, the header
+ * names are broken in two lines (after a "-", "_" or space), each column then as wide as its widest part.
+ */
+export function formatTable(t: PlainTable, width = Infinity): string[] {
+  const wrapped = tableWidth(columnWidths(t, false)) > width;
+  const widths = columnWidths(t, wrapped);
   const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join("  ");
-  return [line(t.header), ...t.rows.map(line)];
+  if (!wrapped) return [line(t.header), ...t.rows.map(line)];
+  // a name in two parts: the first on the upper line; one in one part: on the lower line
+  const parts = t.header.map(headerParts);
+  return [line(parts.map((p) => (p.length === 2 ? p[0] : ""))).trimEnd(), line(parts.map((p) => p[p.length - 1])), ...t.rows.map(line)];
 }

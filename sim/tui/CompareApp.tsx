@@ -1,28 +1,49 @@
 import { Box, Text, useApp } from "ink";
 import { useEffect } from "react";
 import { CompareRow } from "./CompareRow.tsx";
-import type { CompareState } from "./compare-state.ts";
+import type { CompareRowState, CompareState } from "./compare-state.ts";
 import type { Store } from "./store.ts";
-import { useColumns } from "./use-columns.ts";
 import { useStore } from "./use-store.ts";
+import { useTerminalSize } from "./use-terminal-size.ts";
+
+/**
+ * The rows to show in `room` lines: all when they fit; otherwise the running ones first, then others
+ * in order, one line kept for a count of the rest. Indices in the comparison's order.
+ */
+export function visibleRows(rows: readonly CompareRowState[], room: number): number[] {
+  if (rows.length <= room) return rows.map((_, i) => i);
+  const limit = Math.max(0, room - 1);
+  const running = rows.flatMap((r, i) => (r.status === "running" ? [i] : []));
+  const others = rows.flatMap((r, i) => (r.status === "running" ? [] : [i]));
+  return [...running, ...others].slice(0, limit).sort((a, b) => a - b);
+}
 
 /** inferwatt compare's live view: a row per scenario while they run; when the table is ready the app exits (the command prints it). */
 export function CompareApp({ store }: { store: Store<CompareState> }) {
   const { rows, final } = useStore(store);
   const { exit } = useApp();
-  const columns = useColumns();
+  const terminal = useTerminalSize();
   useEffect(() => {
     if (final) exit();
   }, [final, exit]);
   const nameWidth = Math.max(...rows.map((r) => r.name.length));
+  const names = rows.map((r) => r.name).join(" vs ");
+  const title = `inferwatt compare ${names}`.length <= terminal.columns ? names : `${rows.length} scenarios`;
+  // below the terminal's height (the title takes one line): a frame as tall makes ink clear the screen and scrollback
+  const shown = visibleRows(rows, terminal.rows - 2);
+  const hidden = rows.filter((_, i) => !shown.includes(i));
+  const count = (status: string) => hidden.filter((r) => r.status === status).length;
   return (
     <Box flexDirection="column">
       <Text>
-        <Text bold color="cyan">inferwatt compare</Text> {rows.map((r) => r.name).join(" vs ")}
+        <Text bold color="cyan">inferwatt compare</Text> {title}
       </Text>
-      {rows.map((row, i) => (
-        <CompareRow key={i} row={row} nameWidth={nameWidth} columns={columns} />
+      {shown.map((i) => (
+        <CompareRow key={i} row={rows[i]} nameWidth={nameWidth} columns={terminal.columns} />
       ))}
+      {hidden.length > 0 ? (
+        <Text dimColor>{`+ ${hidden.length} more: ${count("done")} done, ${count("queued")} queued${count("skipped") ? `, ${count("skipped")} skipped` : ""}`}</Text>
+      ) : null}
     </Box>
   );
 }

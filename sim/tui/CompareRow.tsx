@@ -7,8 +7,8 @@ const fixed = (v: number | null | undefined, digits: number) => (v === null || v
 
 /**
  * One scenario of a comparison as it runs: bar, simulated clock, power, projected GWh/day, median Wh
- * per query, ETA. Narrower than the row (`columns`): the clock goes first, then the power, then the bar
- * shortens, then Wh per query goes.
+ * per query, ETA. Narrower than the row (`columns`): the clock goes first, then the bar shortens, then
+ * the power goes, then Wh per query.
  */
 export function CompareRow({ row, nameWidth, columns = Infinity }: { row: CompareRowState; nameWidth: number; columns?: number }) {
   const name = row.name.padEnd(nameWidth);
@@ -43,8 +43,8 @@ export function CompareRow({ row, nameWidth, columns = Infinity }: { row: Compar
   const rest = `${showWh ? whText : ""}  ${tail}`;
   const withWh = fixedWidth + whText.length;
   const showClock = withWh + 12 + clockText.length + powerText.length <= columns;
-  const showPower = withWh + 12 + powerText.length <= columns;
-  const barWidth = withWh + 12 <= columns ? 12 : 6;
+  const showPower = withWh + 6 + powerText.length <= columns;
+  const barWidth = withWh + 12 + (showPower ? powerText.length : 0) + (showClock ? clockText.length : 0) <= columns ? 12 : 6;
   return (
     <Text>
       {name} <ProgressBar fraction={fraction} width={barWidth} color={row.outcome ? "cyan" : "green"} />

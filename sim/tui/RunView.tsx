@@ -51,9 +51,20 @@ function PoolRow({ row, extra }: { row: ReturnType<typeof poolRow>; extra: boole
 
 /**
  * The live view of one run: everything a SimProgress snapshot says, laid out in rows that fit in
- * `columns` (a row too long for a narrow terminal goes on two lines, bars get shorter).
+ * `columns` (a row too long for a narrow terminal goes on two lines, bars get shorter) and in fewer
+ * than `rows` lines (pools that do not fit are summed up in one line).
  */
-export function RunView({ progress: p, facility, columns = Infinity }: { progress: SimProgress; facility: FacilityFactors; columns?: number }) {
+export function RunView({
+  progress: p,
+  facility,
+  columns = Infinity,
+  rows = Infinity,
+}: {
+  progress: SimProgress;
+  facility: FacilityFactors;
+  columns?: number;
+  rows?: number;
+}) {
   const span = p.durationS - p.warmupS;
   const fraction = p.durationS > 0 ? p.simS / p.durationS : 1;
   const etaS = fraction > 0 ? (p.wallS * (1 - fraction)) / fraction : NaN;
@@ -72,8 +83,10 @@ export function RunView({ progress: p, facility, columns = Infinity }: { progres
   // what fits after the label
   const room = columns - LABEL_WIDTH;
   const clockText = `  simulated ${clock(p.simS)} of ${clock(p.durationS)}   wall ${wallTime(p.wallS)}   ETA ${wallTime(etaS)}`;
-  // bar and " 39%": at most 32 cells, at least 10 (then the clock text wraps)
-  const barWidth = Math.max(10, Math.min(32, columns - clockText.length - 5));
+  // bar and " 39%": at most 32 cells, at least 10; sized for wall and ETA times up to "9 min 59 s"
+  // (so that it keeps its width from frame to frame)
+  const clockRoom = clockText.length - wallTime(p.wallS).length - wallTime(etaS).length + 2 * Math.max(10, wallTime(p.wallS).length, wallTime(etaS).length);
+  const barWidth = Math.max(10, Math.min(32, columns - clockRoom - 5));
   // room - 2: the lines after the first are indented by two
   const nodeLines = fitParts(
     nodeParts.map(([name, w], i) => `${i === 0 ? `nodes ${mwText(p.powerW)} MW: ` : ""}${name} ${mwText(w)}`),
@@ -87,8 +100,33 @@ export function RunView({ progress: p, facility, columns = Infinity }: { progres
   );
   // compact rows when any full row is too long; then parked and waking counts that do not fit go on a line of their own
   const compactPools = p.pools.some((pool) => poolRow(pool, poolWidth, false).length > room);
-  const pools = p.pools.map((pool) => poolRow(pool, poolWidth, compactPools));
-  const seriesText = series.length > 0 ? `  ${mwText(1e6 * Math.min(...series))}-${mwText(1e6 * Math.max(...series))} MW over ${series.length} intervals of simulated time` : "";
+  const allPools = p.pools.map((pool) => poolRow(pool, poolWidth, compactPools));
+  const ownLine = (row: (typeof allPools)[number]) => row.extra !== "" && row.length > room;
+  // Lines other than the pools': title, progress, queries, speed, power, node power, orchestration,
+  // energy, per query, facility MW. The frame stays below the terminal's height: one as tall makes
+  // ink clear the screen and the scrollback at every redraw.
+  const otherLines = 8 + nodeLines.length + perQuery.length;
+  const pools: typeof allPools = [];
+  let poolLines = 0;
+  for (const [i, row] of allPools.entries()) {
+    const lines = ownLine(row) ? 2 : 1;
+    // the last pool needs no line for the ones left out
+    const more = i === allPools.length - 1 ? 0 : 1;
+    if (otherLines + poolLines + lines + more > rows - 1) break;
+    pools.push(row);
+    poolLines += lines;
+  }
+  const left = p.pools.slice(pools.length);
+  const leftText =
+    left.length > 0
+      ? `+ ${left.length} more pool${left.length > 1 ? "s" : ""}: ` +
+        `${left.reduce((n, x) => n + x.nodesOn, 0)} nodes on, ${si(left.reduce((n, x) => n + x.activeQueries, 0))} active, ` +
+        `${si(left.reduce((n, x) => n + x.queuedQueries, 0))} queued`
+      : "";
+  const seriesText =
+    series.length > 0
+      ? `  ${mwText(1e6 * Math.min(...series))}-${mwText(1e6 * Math.max(...series))} MW over ${series.length} interval${series.length > 1 ? "s" : ""} of simulated time`
+      : "";
   const sparkWidth = Math.max(8, Math.min(48, room - seriesText.length));
   return (
     <Box flexDirection="column">
@@ -123,7 +161,7 @@ export function RunView({ progress: p, facility, columns = Infinity }: { progres
         </Row>
       ))}
       {pools.map((row, i) => {
-        const own = row.extra !== "" && row.length > room;
+        const own = ownLine(row);
         return (
           <Box key={p.pools[i].name} flexDirection="column">
             <Row label={i === 0 ? "pools" : ""}>
@@ -133,6 +171,7 @@ export function RunView({ progress: p, facility, columns = Infinity }: { progres
           </Box>
         );
       })}
+      {left.length > 0 ? <Row label={pools.length === 0 ? "pools" : ""}>{leftText}</Row> : null}
       <Row label="facility MW">
         {series.length > 0 ? (
           <>
