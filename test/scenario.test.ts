@@ -243,6 +243,18 @@ describe("errors", () => {
     expect(e.message).toContain('(did you mean "fixed"?)');
   });
 
+  it("a misspelt workload key: reported as in the workload it was meant for (generated, or trace replay)", () => {
+    const e = errorOf(edit("  queries_per_day:", "  queries_per_dya:"));
+    expect(e.problems.map((p) => p.path).sort()).toEqual(["workload.queries_per_day", "workload.queries_per_dya"]);
+    expect(e.message).toContain('workload.queries_per_dya: got unknown key "queries_per_dya" (did you mean "queries_per_day"?); expected one of queries_per_day, diurnal, classes');
+    // an extra key near "trace" in a generated workload: still the generated one (it knows the other keys)
+    const extra = errorOf(edit("  queries_per_day:", "  tracee: x.csv\n  queries_per_day:"));
+    expect(extra.problems.map((p) => `${p.path}: ${p.message}`)).toEqual(['workload.tracee: got unknown key "tracee"; expected one of queries_per_day, diurnal, classes']);
+    // a misspelt key in a trace replay: the trace workload
+    const trace = errorOf(edit("  queries_per_day: 1.0e9\n  classes:\n    - name: only\n      share: 1\n      input_tokens: { fixed: 500 }\n      output_tokens: { fixed: 300 }\n", "  trace: { file: x.csv }\n  clases:\n    - name: only\n"));
+    expect(trace.message).toContain('workload.clases: got unknown key "clases" (did you mean "classes"?); expected one of trace, classes');
+  });
+
   it("follows the union member that was meant", () => {
     const e = errorOf(edit("{ fixed: 300 }", "{ exponential: { medan: 300 } }"));
     expect(e.message).toContain('output_tokens.exponential.medan: got unknown key "medan" (did you mean "median"?)');
