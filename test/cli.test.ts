@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { COMPARE_USAGE } from "../sim/cli/compare-command.ts";
 import { reflowUsage } from "../sim/cli/help-text.ts";
+import { wrapErrorText } from "../sim/cli/main.ts";
 import { PAPER_USAGE } from "../sim/cli/paper-command.ts";
 import { RUN_USAGE } from "../sim/cli/run-command.ts";
 import { SIZE_USAGE } from "../sim/cli/size-command.ts";
@@ -230,6 +231,15 @@ describe("inferwatt help", () => {
     // names every object has are no commands (they crashed with a TypeError)
     for (const args of [["help", "constructor"], ["constructor", "--help"], ["toString"]]) expect(inferwatt(...args).status).toBe(2);
     for (const args of [["help", "--help"], ["help", "help"]]) expect(inferwatt(...args).stdout).toMatch(/^inferwatt: the energy of serving/);
+  });
+
+  it("error text on a terminal: broken between words, continuing indented; into a pipe: one line per problem", () => {
+    const text = 'f.yaml: pools.0.rotuer: got unknown key "rotuer" (did you mean "router"?); expected one of name, model, hardware\nshort line\n';
+    expect(wrapErrorText(text, Infinity)).toBe(text);
+    const lines = wrapErrorText(text, 40).split("\n");
+    expect(lines).toEqual(['f.yaml: pools.0.rotuer: got unknown key', '    "rotuer" (did you mean "router"?);', "    expected one of name, model,", "    hardware", "short line", ""]);
+    expect(Math.max(...lines.map((l) => l.length))).toBeLessThanOrEqual(40);
+    expect(lines.join(" ").replace(/\s+/g, " ").trim()).toBe(text.replace(/\s+/g, " ").trim());
   });
 
   it("paper and size print no line wider than 80 columns", () => {

@@ -23,7 +23,7 @@ function wrapSynopsis(line: string, width: number): string[] {
  * Words of `text` on lines of at most `width` columns, the first after `first`, the others after
  * `indent`. Only plain spaces break: a no-break space (\u00a0) keeps an example or a path on one line.
  */
-function wrapWords(text: string, first: string, indent: string, width: number): string[] {
+export function wrapWords(text: string, first: string, indent: string, width: number): string[] {
   const out: string[] = [];
   let cur = first;
   let empty = true;

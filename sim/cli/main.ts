@@ -4,7 +4,7 @@ import { paperCommand, PAPER_USAGE } from "./paper-command.ts";
 import { runCommand, RUN_USAGE } from "./run-command.ts";
 import { schemaCommand, validateCommand } from "./scenario-commands.ts";
 import { sizeCommand, SIZE_USAGE } from "./size-command.ts";
-import { reflowUsage } from "./help-text.ts";
+import { reflowUsage, wrapWords } from "./help-text.ts";
 import { UsageError } from "./usage-error.ts";
 
 const VALIDATE_USAGE = `inferwatt validate <scenario.yaml> [--set key.path=value ...]
@@ -61,7 +61,7 @@ const COMMANDS: Record<string, Command> = {
 };
 
 /** Runs one command; returns the exit code (0 done, 2 the user's input is wrong, 130 interrupted, 1 a bug). */
-export async function main(argv: string[], out = (s: string) => process.stdout.write(s), err = (s: string) => process.stderr.write(s)): Promise<number> {
+export async function main(argv: string[], out = (s: string) => process.stdout.write(s), err = writeError): Promise<number> {
   const [name, ...rest] = argv;
   const command = name === undefined || name === "--help" || name === "-h" ? COMMANDS.help : Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
   try {
@@ -83,6 +83,21 @@ export async function main(argv: string[], out = (s: string) => process.stdout.w
     }
     throw e;
   }
+}
+
+/**
+ * Error text laid out for a terminal `width` columns wide: each line broken between words, continuing
+ * indented by four (a terminal breaks lines anywhere, mid-word). Width Infinity (a file or pipe): as it is.
+ */
+export function wrapErrorText(s: string, width: number): string {
+  return s
+    .split("\n")
+    .map((line) => (line.length <= width ? line : wrapWords(line, "", "    ", width).join("\n")))
+    .join("\n");
+}
+
+function writeError(s: string): boolean {
+  return process.stderr.write(wrapErrorText(s, process.stderr.isTTY && process.stderr.columns > 0 ? process.stderr.columns : Infinity));
 }
 
 /** `--samples -1` would read as two flags to parseArgs; make it `--samples=-1` so the flag's own check reports it. */
