@@ -239,6 +239,10 @@ describe("inferwatt help", () => {
     const lines = wrapErrorText(text, 40).split("\n");
     expect(lines).toEqual(['f.yaml: pools.0.rotuer: got unknown key', '    "rotuer" (did you mean "router"?);', "    expected one of name, model,", "    hardware", "short line", ""]);
     expect(Math.max(...lines.map((l) => l.length))).toBeLessThanOrEqual(40);
+    // a quoted value keeps its spaces as typed (two here), where the line breaks too
+    expect(wrapErrorText('f.yaml: pools.0.model: got "Llama 3.1  70B"; expected one of "Llama 3.1 70B"', 30)).toBe(
+      'f.yaml: pools.0.model: got\n    "Llama 3.1  70B"; expected\n    one of "Llama 3.1 70B"',
+    );
     expect(lines.join(" ").replace(/\s+/g, " ").trim()).toBe(text.replace(/\s+/g, " ").trim());
   });
 

@@ -255,6 +255,13 @@ describe("errors", () => {
     expect(trace.message).toContain('workload.clases: got unknown key "clases" (did you mean "classes"?); expected one of trace, classes');
   });
 
+  it("a union member that knows none of the keys is not taken for the one meant (diurnal: hourly misspelt)", () => {
+    const e = errorOf(edit("  queries_per_day: 1.0e9\n", `  queries_per_day: 1.0e9\n  diurnal: { hourlly: [${Array(24).fill(1).join(", ")}] }\n`));
+    expect(e.problems).toHaveLength(1);
+    expect(e.problems[0].path).toBe("workload.diurnal");
+    expect(e.message).toContain('(did you mean "hourly"?)');
+  });
+
   it("follows the union member that was meant", () => {
     const e = errorOf(edit("{ fixed: 300 }", "{ exponential: { medan: 300 } }"));
     expect(e.message).toContain('output_tokens.exponential.medan: got unknown key "medan" (did you mean "median"?)');

@@ -97,6 +97,16 @@ describe("fitting lines to the terminal", () => {
     expect(tall.length).toBeLessThan(40);
   });
 
+  it("RunView counts a line the terminal wraps as several (ink-testing-library draws 100 columns wide)", () => {
+    const base = PROGRESS.pools[0];
+    const pools = Array.from({ length: 14 }, (_, i) => ({ ...base, name: `a-pool-with-a-very-long-name-for-a-region-and-a-rack-row-${i}`, nodesParked: 7 }));
+    for (const rows of [16, 24, 40]) {
+      const lines = plain(render(<RunView progress={{ ...PROGRESS, pools }} facility={FACILITY} columns={100} rows={rows} />).lastFrame());
+      expect(lines.length).toBeLessThan(rows);
+      expect(lines.join("\n")).toMatch(/more pools: \d+ nodes on/);
+    }
+  });
+
   it("compare rows in a short terminal: the running ones first, then others in order, the rest counted", () => {
     const row = (status: string) => ({ name: status, status, progress: null, outcome: null }) as unknown as CompareRowState;
     const rows = ["done", "done", "running", "queued", "running", "queued", "queued"].map(row);
@@ -152,6 +162,9 @@ describe("fitting lines to the terminal", () => {
     for (const t of parts) expect(widest(formatTable(t, width))).toBeLessThanOrEqual(width);
     expect(parts[1].rows.map((r) => r.slice(0, 2))).toEqual(table.rows.map((r) => r.slice(0, 2)));
     expect(parts[1].rows.map((r) => r.slice(2))).toEqual(table.rows.map((r) => r.slice(4)));
+    // names with nowhere to break stay on one header line, however narrow
+    const plainNames = comparisonTable(compareRuns(["alpha", "beta"].map((name, i) => runData(tinySummary(2e5 * (i + 1), name)))));
+    expect(formatTable(plainNames, 20)).toEqual(formatTable(plainNames));
   });
 });
 

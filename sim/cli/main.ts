@@ -4,7 +4,7 @@ import { paperCommand, PAPER_USAGE } from "./paper-command.ts";
 import { runCommand, RUN_USAGE } from "./run-command.ts";
 import { schemaCommand, validateCommand } from "./scenario-commands.ts";
 import { sizeCommand, SIZE_USAGE } from "./size-command.ts";
-import { reflowUsage, wrapWords } from "./help-text.ts";
+import { reflowUsage } from "./help-text.ts";
 import { UsageError } from "./usage-error.ts";
 
 const VALIDATE_USAGE = `inferwatt validate <scenario.yaml> [--set key.path=value ...]
@@ -92,8 +92,24 @@ export async function main(argv: string[], out = (s: string) => process.stdout.w
 export function wrapErrorText(s: string, width: number): string {
   return s
     .split("\n")
-    .map((line) => (line.length <= width ? line : wrapWords(line, "", "    ", width).join("\n")))
+    .map((line) => (line.length <= width ? line : breakLine(line, width).join("\n")))
     .join("\n");
+}
+
+/** A line broken at single spaces (runs of spaces and leading ones kept: a quoted value stays as typed), continuations indented by four. */
+function breakLine(line: string, width: number): string[] {
+  const out: string[] = [];
+  let cur = "";
+  let words = 0;
+  for (const word of line.split(" ")) {
+    if (words > 0 && word !== "" && cur.length + 1 + word.length > width && cur.trim() !== "") {
+      out.push(cur);
+      cur = `    ${word}`;
+    } else cur = words === 0 ? word : `${cur} ${word}`;
+    words++;
+  }
+  out.push(cur);
+  return out;
 }
 
 function writeError(s: string): boolean {

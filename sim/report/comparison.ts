@@ -137,7 +137,8 @@ export function splitTable(t: PlainTable, width: number): PlainTable[] {
  * names are broken in two lines (after a "-", "_" or space), each column then as wide as its widest part.
  */
 export function formatTable(t: PlainTable, width = Infinity): string[] {
-  const wrapped = tableWidth(columnWidths(t, false)) > width;
+  // names broken only where that can help: too wide, and some name has a place to break
+  const wrapped = tableWidth(columnWidths(t, false)) > width && t.header.some((h) => headerParts(h).length === 2);
   const widths = columnWidths(t, wrapped);
   const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join("  ");
   if (!wrapped) return [line(t.header), ...t.rows.map(line)];

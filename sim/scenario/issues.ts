@@ -73,7 +73,9 @@ function branchOfMisspeltKey(branches: readonly (readonly Issue[])[], got: unkno
     const known = branchKeys(issues);
     const unknown = Object.keys(got).filter((k) => !known.includes(k));
     // members of one key ({ fixed: n } | { exponential: ... }) are better told apart by the union's own message
-    return { issues, unknown: known.length <= 1 ? Infinity : unknown.length, guess: unknown.some((k) => didYouMean(k, known) !== undefined) };
+    // and a member that knows none of the keys was not meant either
+    const knowsSome = unknown.length < Object.keys(got).length;
+    return { issues, unknown: known.length <= 1 || !knowsSome ? Infinity : unknown.length, guess: unknown.some((k) => didYouMean(k, known) !== undefined) };
   });
   const fewest = Math.min(...scored.map((b) => b.unknown));
   let best = scored.filter((b) => b.unknown === fewest && fewest < Infinity);

@@ -42,7 +42,10 @@ export function CompareApp({ store }: { store: Store<CompareState> }) {
         <CompareRow key={i} row={rows[i]} nameWidth={nameWidth} columns={terminal.columns} />
       ))}
       {hidden.length > 0 ? (
-        <Text dimColor>{`+ ${hidden.length} more: ${count("done")} done, ${count("queued")} queued${count("skipped") ? `, ${count("skipped")} skipped` : ""}`}</Text>
+        <Text dimColor>{`+ ${hidden.length} more: ${(["running", "done", "queued", "skipped"] as const)
+          .filter((status) => count(status) > 0)
+          .map((status) => `${count(status)} ${status}`)
+          .join(", ")}`}</Text>
       ) : null}
     </Box>
   );

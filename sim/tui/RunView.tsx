@@ -102,32 +102,50 @@ export function RunView({
   const compactPools = p.pools.some((pool) => poolRow(pool, poolWidth, false).length > room);
   const allPools = p.pools.map((pool) => poolRow(pool, poolWidth, compactPools));
   const ownLine = (row: (typeof allPools)[number]) => row.extra !== "" && row.length > room;
-  // Lines other than the pools': title, progress, queries, speed, power, node power, orchestration,
-  // energy, per query, facility MW. The frame stays below the terminal's height: one as tall makes
-  // ink clear the screen and the scrollback at every redraw.
-  const otherLines = 8 + nodeLines.length + perQuery.length;
-  const pools: typeof allPools = [];
-  let poolLines = 0;
-  for (const [i, row] of allPools.entries()) {
-    const lines = ownLine(row) ? 2 : 1;
-    // the last pool needs no line for the ones left out
-    const more = i === allPools.length - 1 ? 0 : 1;
-    if (otherLines + poolLines + lines + more > rows - 1) break;
-    pools.push(row);
-    poolLines += lines;
-  }
-  const left = p.pools.slice(pools.length);
-  const leftText =
-    left.length > 0
-      ? `+ ${left.length} more pool${left.length > 1 ? "s" : ""}: ` +
-        `${left.reduce((n, x) => n + x.nodesOn, 0)} nodes on, ${si(left.reduce((n, x) => n + x.activeQueries, 0))} active, ` +
-        `${si(left.reduce((n, x) => n + x.queuedQueries, 0))} queued`
-      : "";
   const seriesText =
     series.length > 0
       ? `  ${mwText(1e6 * Math.min(...series))}-${mwText(1e6 * Math.max(...series))} MW over ${series.length} interval${series.length > 1 ? "s" : ""} of simulated time`
       : "";
   const sparkWidth = Math.max(8, Math.min(48, room - seriesText.length));
+  const title = `inferwatt ${p.scenario}${p.warmupS > 0 && p.simS < p.warmupS ? " (warming up)" : ""}`;
+  const queriesText = `${si(p.arrived)} arrived, ${si(p.completed)} completed, ${si(p.inFlight)} in flight`;
+  const speedText = `${si(p.wallS > 0 ? p.arrived / p.wallS : NaN)} queries/s, ${si(p.wallS > 0 ? p.events / p.wallS : NaN)} events/s`;
+  const powerText = `${mwText(p.facilityPowerW)} MW`;
+  const overheadText = `+ orchestration ${mwText(orchestrationW)} + cooling and power ${mwText(coolingW)} (PUE ${facility.pue})`;
+  const energyText = `${fixed(p.facilityEnergyWh / 1e6, 2)} MWh so far${span > 0 ? "   projected " : ""}${fixed(p.projectedGwhPerDay, 3)} GWh/day`;
+  const seriesLine = series.length > 0 ? Math.min(series.length, sparkWidth) + seriesText.length : "(after the first time-series interval)".length;
+  const moreText = (left: readonly PoolProgress[]) =>
+    `+ ${left.length} more pool${left.length > 1 ? "s" : ""}: ` +
+    `${left.reduce((n, x) => n + x.nodesOn, 0)} nodes on, ${si(left.reduce((n, x) => n + x.activeQueries, 0))} active, ` +
+    `${si(left.reduce((n, x) => n + x.queuedQueries, 0))} queued`;
+  // The frame stays below the terminal's height (one as tall makes ink clear the screen and the
+  // scrollback at every redraw): each line counted as the terminal shows it, a line longer than the
+  // width as several; pools that do not fit are summed up in one line.
+  const shown = (length: number) => Math.max(1, Math.ceil(length / columns));
+  const otherLines =
+    shown(title.length) +
+    shown(barWidth + 5 + clockText.length) +
+    [queriesText, speedText, `${powerText} facility`, overheadText, energyText, ...perQuery].reduce((n, t) => n + shown(LABEL_WIDTH + t.length), 0) +
+    nodeLines.reduce((n, t, i) => n + shown(LABEL_WIDTH + (i > 0 ? 2 : 0) + t.length), 0) +
+    shown(LABEL_WIDTH + seriesLine);
+  const linesOf = (row: (typeof allPools)[number]) =>
+    ownLine(row)
+      ? shown(LABEL_WIDTH + row.length - 2 - row.extra.length) + shown(LABEL_WIDTH + poolWidth + 2 + row.extra.length)
+      : shown(LABEL_WIDTH + row.length);
+  // the longest the line for the pools left out can be: all of them left out
+  const moreLines = shown(LABEL_WIDTH + moreText(p.pools).length);
+  const pools: typeof allPools = [];
+  let poolLines = 0;
+  for (const [i, row] of allPools.entries()) {
+    const lines = linesOf(row);
+    // the last pool needs no line for the ones left out
+    const more = i === allPools.length - 1 ? 0 : moreLines;
+    if (otherLines + poolLines + lines + more > rows - 1) break;
+    pools.push(row);
+    poolLines += lines;
+  }
+  const left = p.pools.slice(pools.length);
+  const leftText = left.length > 0 ? moreText(left) : "";
   return (
     <Box flexDirection="column">
       <Text>
@@ -138,10 +156,10 @@ export function RunView({
         <ProgressBar fraction={fraction} width={barWidth} />
         {clockText}
       </Text>
-      <Row label="queries">{`${si(p.arrived)} arrived, ${si(p.completed)} completed, ${si(p.inFlight)} in flight`}</Row>
-      <Row label="speed">{`${si(p.wallS > 0 ? p.arrived / p.wallS : NaN)} queries/s, ${si(p.wallS > 0 ? p.events / p.wallS : NaN)} events/s`}</Row>
+      <Row label="queries">{queriesText}</Row>
+      <Row label="speed">{speedText}</Row>
       <Row label="power">
-        <Text color="yellow">{`${mwText(p.facilityPowerW)} MW`}</Text>
+        <Text color="yellow">{powerText}</Text>
         {" facility"}
       </Row>
       {nodeLines.map((line, i) => (
@@ -149,7 +167,7 @@ export function RunView({
           {i === 0 ? line : `  ${line}`}
         </Row>
       ))}
-      <Row label="">{`+ orchestration ${mwText(orchestrationW)} + cooling and power ${mwText(coolingW)} (PUE ${facility.pue})`}</Row>
+      <Row label="">{overheadText}</Row>
       <Row label="energy">
         {`${fixed(p.facilityEnergyWh / 1e6, 2)} MWh so far`}
         {span > 0 ? "   projected " : ""}
