@@ -255,6 +255,15 @@ describe("errors", () => {
     expect(trace.message).toContain('workload.clases: got unknown key "clases" (did you mean "classes"?); expected one of trace, classes');
   });
 
+  it("hardware: a misspelt file or base key is named (was: base missing, nothing more)", () => {
+    const file = errorOf(edit("hardware: h100-sxm-8x", "hardware: { fiel: x.yaml }"));
+    expect(file.problems).toHaveLength(1);
+    expect(file.message).toContain('pools.0.hardware: got {"fiel":"x.yaml"}; expected a hardware profile name');
+    expect(file.message).toContain('(did you mean "file"?)');
+    const base = errorOf(edit("hardware: h100-sxm-8x", "hardware: { bsae: h100-sxm-8x }"));
+    expect(base.message).toContain('pools.0.hardware.base: got nothing; expected a string ("bsae" is there: a misspelling of it?)');
+  });
+
   it("a union member that knows none of the keys is not taken for the one meant (diurnal: hourly misspelt)", () => {
     const e = errorOf(edit("  queries_per_day: 1.0e9\n", `  queries_per_day: 1.0e9\n  diurnal: { hourlly: [${Array(24).fill(1).join(", ")}] }\n`));
     expect(e.problems).toHaveLength(1);

@@ -15,12 +15,15 @@ export function problemsFromIssues(issues: readonly Issue[], raw: unknown, base:
       case "unrecognized_keys":
         return issue.keys.map((key) => unknownKey([...path, key], key, knownKeysOf(issue.message)));
       case "invalid_union": {
-        const branch = intendedBranch(issue.errors) ?? branchOfMisspeltKey(issue.errors, got);
-        return branch ? problemsFromIssues(branch, raw, path) : [problem(issue.message + misspeltKeyHint(issue.errors, got))];
+        // a key close to one a member knows ({ fiel: x.yaml } for { file }): the member that key points
+        // to, else the union's message with the suggestion; otherwise the member whose problems all lie inside it
+        const hint = misspeltKeyHint(issue.errors, got);
+        const branch = hint ? branchOfMisspeltKey(issue.errors, got) : intendedBranch(issue.errors);
+        return branch ? problemsFromIssues(branch, raw, path) : [problem(issue.message + hint)];
       }
       case "invalid_type":
         // a key that must be absent (z.never) carries its reason as the message
-        return [problem(issue.expected === "never" ? issue.message : (TYPE_NAMES[issue.expected] ?? issue.expected))];
+        return [problem(issue.expected === "never" ? issue.message : (TYPE_NAMES[issue.expected] ?? issue.expected) + nearMiss(raw, path, got))];
       case "too_small":
         return [problem(bound(issue.origin, issue.inclusive ? ">=" : ">", Number(issue.minimum), issue.exact))];
       case "too_big":
@@ -31,6 +34,16 @@ export function problemsFromIssues(issues: readonly Issue[], raw: unknown, base:
         return [problem(issue.message)];
     }
   });
+}
+
+/** For a required key that is missing: ` ("bsae" is there: a misspelling of it?)` when its mapping has a key close to it. */
+function nearMiss(raw: unknown, path: readonly PropertyKey[], got: unknown): string {
+  if (got !== undefined || path.length === 0) return "";
+  const parent = valueAt(raw, path.slice(0, -1));
+  if (parent === null || typeof parent !== "object" || Array.isArray(parent)) return "";
+  const key = String(path[path.length - 1]);
+  const near = didYouMean(key, Object.keys(parent).filter((k) => k !== key));
+  return near ? ` ("${near}" is there: a misspelling of it?)` : "";
 }
 
 /** Keys of a generated workload that a replayed trace's workload has no place for. */
