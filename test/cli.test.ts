@@ -218,6 +218,15 @@ describe("inferwatt help", () => {
     expect(r.stdout).not.toContain("\u00a0");
   });
 
+  it("inferwatt alone: the list of commands, in a screen's height (help: every flag)", () => {
+    const r = inferwatt();
+    expect(r.status).toBe(0);
+    const lines = r.stdout.trimEnd().split("\n");
+    expect(lines.length).toBeLessThan(24);
+    for (const c of ["run", "compare", "validate", "size", "schema", "paper", "help"]) expect(r.stdout).toMatch(new RegExp(`^  inferwatt ${c}\\b`, "m"));
+    expect(inferwatt("help").stdout.startsWith(r.stdout.trimEnd())).toBe(true);
+  });
+
   it("<command> --help and help <command>: that command's help, exit 0; help for no such command: exit 2", () => {
     for (const args of [["run", "--help"], ["run", "scenarios/small.yaml", "-h"], ["help", "run"]]) {
       const r = inferwatt(...args);

@@ -27,7 +27,8 @@ const HELP: Record<string, string> = {
   paper: PAPER_USAGE,
 };
 
-export const USAGE = `inferwatt: the energy of serving large language models at fleet scale
+/** What `inferwatt` alone prints: the commands, in a screen's height. */
+const OVERVIEW = `inferwatt: the energy of serving large language models at fleet scale
 
   inferwatt run <scenario.yaml>          simulate a fleet, with a live view
   inferwatt compare <a.yaml> <b.yaml>    scenarios side by side, and a report
@@ -35,7 +36,10 @@ export const USAGE = `inferwatt: the energy of serving large language models at 
   inferwatt size <scenario.yaml>         nodes per pool for the peak hour
   inferwatt schema                       print the scenario JSON Schema
   inferwatt paper                        the paper's estimator, reproduced
-  inferwatt help [command]               this text, or one command's
+  inferwatt help [command]               every command's flags, or one command's`;
+
+/** `inferwatt help`: the overview, then every command's help. */
+export const USAGE = `${OVERVIEW}
 
 ${Object.values(HELP)
   .map((usage) => reflowUsage(usage))
@@ -63,7 +67,12 @@ const COMMANDS: Record<string, Command> = {
 /** Runs one command; returns the exit code (0 done, 2 the user's input is wrong, 130 interrupted, 1 a bug). */
 export async function main(argv: string[], out = (s: string) => process.stdout.write(s), err = writeError): Promise<number> {
   const [name, ...rest] = argv;
-  const command = name === undefined || name === "--help" || name === "-h" ? COMMANDS.help : Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
+  // `inferwatt` alone: the overview (every flag of every command is 80 lines, more than a terminal shows)
+  if (name === undefined) {
+    out(`${OVERVIEW}\n`);
+    return 0;
+  }
+  const command = name === "--help" || name === "-h" ? COMMANDS.help : Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
   try {
     if (!command) throw new UsageError(`unknown command "${name}"; expected one of: ${Object.keys(COMMANDS).join(", ")} (see inferwatt help)`);
     // `inferwatt run --help`: that command's help, whatever else is on the line
