@@ -1,5 +1,6 @@
 // Help texts reflowed to a width (80 columns by default, the usual terminal): the usages are written
 // once, with long lines, and laid out here.
+import { wrapWords } from "../tui/fit.ts";
 
 /** The usage line "inferwatt run <file> [--a] [--b] ..." wrapped before a "[" or "<", continuing under the first argument. */
 function wrapSynopsis(line: string, width: number): string[] {
@@ -14,25 +15,6 @@ function wrapSynopsis(line: string, width: number): string[] {
       out.push(cur);
       cur = indent + part;
     } else cur += " " + part;
-  }
-  out.push(cur);
-  return out;
-}
-
-/**
- * Words of `text` on lines of at most `width` columns, the first after `first`, the others after
- * `indent`. Only plain spaces break: a no-break space (\u00a0) keeps an example or a path on one line.
- */
-export function wrapWords(text: string, first: string, indent: string, width: number): string[] {
-  const out: string[] = [];
-  let cur = first;
-  let empty = true;
-  for (const word of text.split(/ +/).filter(Boolean)) {
-    if (!empty && cur.length + 1 + word.length > width) {
-      out.push(cur);
-      cur = indent + word;
-    } else cur += (empty ? "" : " ") + word;
-    empty = false;
   }
   out.push(cur);
   return out;

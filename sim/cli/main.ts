@@ -4,6 +4,7 @@ import { paperCommand, PAPER_USAGE } from "./paper-command.ts";
 import { runCommand, RUN_USAGE } from "./run-command.ts";
 import { schemaCommand, validateCommand } from "./scenario-commands.ts";
 import { sizeCommand, SIZE_USAGE } from "./size-command.ts";
+import { wrapWords } from "../tui/fit.ts";
 import { reflowUsage } from "./help-text.ts";
 import { UsageError } from "./usage-error.ts";
 
@@ -101,24 +102,9 @@ export async function main(argv: string[], out = (s: string) => process.stdout.w
 export function wrapErrorText(s: string, width: number): string {
   return s
     .split("\n")
-    .map((line) => (line.length <= width ? line : breakLine(line, width).join("\n")))
+    // broken at single spaces, runs kept: a quoted value stays as typed
+    .map((line) => (line.length <= width ? line : wrapWords(line, "", "    ", width, true).join("\n")))
     .join("\n");
-}
-
-/** A line broken at single spaces (runs of spaces and leading ones kept: a quoted value stays as typed), continuations indented by four. */
-function breakLine(line: string, width: number): string[] {
-  const out: string[] = [];
-  let cur = "";
-  let words = 0;
-  for (const word of line.split(" ")) {
-    if (words > 0 && word !== "" && cur.length + 1 + word.length > width && cur.trim() !== "") {
-      out.push(cur);
-      cur = `    ${word}`;
-    } else cur = words === 0 ? word : `${cur} ${word}`;
-    words++;
-  }
-  out.push(cur);
-  return out;
 }
 
 function writeError(s: string): boolean {

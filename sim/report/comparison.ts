@@ -113,8 +113,8 @@ const tableWidth = (widths: number[]) => widths.reduce((a, b) => a + b, 0) + 2 *
  * scenario and takes as many of the others (each with its ratio) as fit, at least one.
  */
 export function splitTable(t: PlainTable, width: number): PlainTable[] {
-  if (tableWidth(columnWidths(t, true)) <= width) return [t];
   const widths = columnWidths(t, true);
+  if (tableWidth(widths) <= width) return [t];
   const pick = (cols: number[]) => ({ header: cols.map((i) => t.header[i]), rows: t.rows.map((r) => cols.map((i) => r[i])) });
   const base = widths[0] + 2 + widths[1];
   const groups: number[][] = [];

@@ -21,6 +21,27 @@ export function fitParts(parts: readonly string[], sep: string, width: number): 
 }
 
 /**
+ * Words of `text` on lines of at most `width` columns, the first line after `first`, the others after
+ * `indent` (a word longer than that gets a line of its own). Breaks only at plain spaces (a no-break
+ * space keeps two words together); runs of spaces become one, or with `keepRuns` stay as typed.
+ */
+export function wrapWords(text: string, first: string, indent: string, width: number, keepRuns = false): string[] {
+  const words = keepRuns ? text.split(" ") : text.split(/ +/).filter(Boolean);
+  const out: string[] = [];
+  let cur = first;
+  let started = false;
+  for (const word of words) {
+    if (started && word !== "" && cur.trim() !== "" && cur.length + 1 + word.length > width) {
+      out.push(cur);
+      cur = indent + word;
+    } else cur += (started ? " " : "") + word;
+    started = true;
+  }
+  out.push(cur);
+  return out;
+}
+
+/**
  * A summary line "  label       text" wrapped at spaces to `width` columns, its continuation lines
  * indented to where the text starts (the first run of two or more spaces after the label ends it).
  */
@@ -28,17 +49,5 @@ export function wrapHanging(line: string, width: number): string[] {
   if (line.length <= width) return [line];
   const m = /^(\s*\S+(?: \S+)*\s{2,})/.exec(line);
   const indent = m && m[1].length < width / 2 ? m[1].length : 0;
-  const words = line.slice(indent).split(/ +/);
-  const out: string[] = [];
-  let cur = line.slice(0, indent);
-  let empty = true;
-  for (const w of words) {
-    if (!empty && cur.length + 1 + w.length > width) {
-      out.push(cur);
-      cur = " ".repeat(indent) + w;
-    } else cur += (empty ? "" : " ") + w;
-    empty = false;
-  }
-  out.push(cur);
-  return out;
+  return wrapWords(line.slice(indent), line.slice(0, indent), " ".repeat(indent), width);
 }
