@@ -248,6 +248,11 @@ describe("inferwatt help", () => {
     const lines = wrapErrorText(text, 40).split("\n");
     expect(lines).toEqual(['f.yaml: pools.0.rotuer: got unknown key', '    "rotuer" (did you mean "router"?);', "    expected one of name, model,", "    hardware", "short line", ""]);
     expect(Math.max(...lines.map((l) => l.length))).toBeLessThanOrEqual(40);
+    // a break at a run of spaces leaves no line past the width
+    for (let w = 20; w <= 40; w++) {
+      const broken = wrapErrorText('f.yaml: pools.0.model: got "Llama 3.1   70B"; expected one of "Llama 3.1 70B"', w).split("\n");
+      expect(Math.max(...broken.map((l) => l.length))).toBeLessThanOrEqual(w);
+    }
     // a quoted value keeps its spaces as typed (two here), where the line breaks too
     expect(wrapErrorText('f.yaml: pools.0.model: got "Llama 3.1  70B"; expected one of "Llama 3.1 70B"', 30)).toBe(
       'f.yaml: pools.0.model: got\n    "Llama 3.1  70B"; expected\n    one of "Llama 3.1 70B"',

@@ -255,13 +255,19 @@ describe("errors", () => {
     expect(trace.message).toContain('workload.clases: got unknown key "clases" (did you mean "classes"?); expected one of trace, classes');
   });
 
-  it("hardware: a misspelt file or base key is named (was: base missing, nothing more)", () => {
+  it("a misspelt hardware file key is named; a missing key names a near-miss the mapping does not know, never a key it does", () => {
     const file = errorOf(edit("hardware: h100-sxm-8x", "hardware: { fiel: x.yaml }"));
     expect(file.problems).toHaveLength(1);
     expect(file.message).toContain('pools.0.hardware: got {"fiel":"x.yaml"}; expected a hardware profile name');
     expect(file.message).toContain('(did you mean "file"?)');
-    const base = errorOf(edit("hardware: h100-sxm-8x", "hardware: { bsae: h100-sxm-8x }"));
-    expect(base.message).toContain('pools.0.hardware.base: got nothing; expected a string ("bsae" is there: a misspelling of it?)');
+    const qpd = errorOf(edit("  queries_per_day:", "  queries_per_dya:"));
+    expect(qpd.message).toContain('workload.queries_per_day: got nothing; expected a number ("queries_per_dya" is there: a misspelling of it?)');
+    // p95 is a key of a log-normal: not offered for a missing p5
+    const p5 = errorOf(edit("input_tokens: { fixed: 500 }", "input_tokens: { lognormal: { p95: 900 } }"));
+    expect(p5.message).toMatch(/input_tokens\.lognormal\.p5: got nothing; expected a number$/m);
+    // a renamed key that is no typo: the member meant, its missing key and the unknown one
+    const renamed = errorOf(edit("  queries_per_day: 1.0e9", "  requests_per_day: 1.0e9\n  diurnal: none"));
+    expect(renamed.problems.map((p) => p.path).sort()).toEqual(["workload.queries_per_day", "workload.requests_per_day"]);
   });
 
   it("a union member that knows none of the keys is not taken for the one meant (diurnal: hourly misspelt)", () => {

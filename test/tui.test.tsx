@@ -97,14 +97,24 @@ describe("fitting lines to the terminal", () => {
     expect(tall.length).toBeLessThan(40);
   });
 
-  it("RunView counts a line the terminal wraps as several (ink-testing-library draws 100 columns wide)", () => {
+  it("RunView with pool names too long for the terminal: names cut, rows and frame within it (ink-testing-library draws 100 columns)", () => {
     const base = PROGRESS.pools[0];
-    const pools = Array.from({ length: 14 }, (_, i) => ({ ...base, name: `a-pool-with-a-very-long-name-for-a-region-and-a-rack-row-${i}`, nodesParked: 7 }));
+    const pools = Array.from({ length: 14 }, (_, i) => ({ ...base, name: `a-pool-with-a-very-long-name-for-a-region-and-a-rack-row-and-a-hall-${i}`, nodesParked: 7 }));
     for (const rows of [16, 24, 40]) {
       const lines = plain(render(<RunView progress={{ ...PROGRESS, pools }} facility={FACILITY} columns={100} rows={rows} />).lastFrame());
       expect(lines.length).toBeLessThan(rows);
-      expect(lines.join("\n")).toMatch(/more pools: \d+ nodes on/);
+      expect(Math.max(...lines.map((l) => l.length))).toBeLessThanOrEqual(100);
+      expect(lines.filter((l) => /a-pool-with-a-very-long-name.*… +█/.test(l)).length).toBeGreaterThan(0);
+      if (rows < 40) expect(lines.join("\n")).toMatch(/more pools: \d+ nodes on/);
     }
+  });
+
+  it("RunView counts a line the terminal wraps as several (a scenario name longer than the terminal)", () => {
+    const all = plain(render(<RunView progress={PROGRESS} facility={FACILITY} columns={100} />).lastFrame()).length;
+    // a title on two lines: in a terminal one line taller than the usual frame, the pools make room (a pool and a "more" line are as tall)
+    const lines = plain(render(<RunView progress={{ ...PROGRESS, scenario: "x".repeat(150) }} facility={FACILITY} columns={100} rows={all + 1} />).lastFrame());
+    expect(lines.length).toBeLessThan(all + 1);
+    expect(lines.join("\n")).toContain("+ 2 more pools: 280 nodes on");
   });
 
   it("compare rows in a short terminal: the running ones first, then others in order, the rest counted", () => {

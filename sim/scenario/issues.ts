@@ -7,6 +7,9 @@ type Issue = z.core.$ZodIssue;
 
 /** zod's issues as problems that name the key path, the value found there and what was expected. */
 export function problemsFromIssues(issues: readonly Issue[], raw: unknown, base: readonly PropertyKey[] = []): Problem[] {
+  // per mapping (its path), the keys it does not know: where a missing key's misspelling may be
+  const unknownKeys = new Map<string, string[]>();
+  for (const issue of issues) if (issue.code === "unrecognized_keys") unknownKeys.set(joinPath([...base, ...issue.path]), issue.keys);
   return issues.flatMap((issue) => {
     const path = [...base, ...issue.path];
     const got = valueAt(raw, path);
@@ -18,12 +21,12 @@ export function problemsFromIssues(issues: readonly Issue[], raw: unknown, base:
         // a key close to one a member knows ({ fiel: x.yaml } for { file }): the member that key points
         // to, else the union's message with the suggestion; otherwise the member whose problems all lie inside it
         const hint = misspeltKeyHint(issue.errors, got);
-        const branch = hint ? branchOfMisspeltKey(issue.errors, got) : intendedBranch(issue.errors);
+        const branch = hint ? branchOfMisspeltKey(issue.errors, got) : (intendedBranch(issue.errors) ?? branchOfMisspeltKey(issue.errors, got));
         return branch ? problemsFromIssues(branch, raw, path) : [problem(issue.message + hint)];
       }
       case "invalid_type":
         // a key that must be absent (z.never) carries its reason as the message
-        return [problem(issue.expected === "never" ? issue.message : (TYPE_NAMES[issue.expected] ?? issue.expected) + nearMiss(raw, path, got))];
+        return [problem(issue.expected === "never" ? issue.message : (TYPE_NAMES[issue.expected] ?? issue.expected) + nearMiss(path, got, unknownKeys))];
       case "too_small":
         return [problem(bound(issue.origin, issue.inclusive ? ">=" : ">", Number(issue.minimum), issue.exact))];
       case "too_big":
@@ -36,13 +39,13 @@ export function problemsFromIssues(issues: readonly Issue[], raw: unknown, base:
   });
 }
 
-/** For a required key that is missing: ` ("bsae" is there: a misspelling of it?)` when its mapping has a key close to it. */
-function nearMiss(raw: unknown, path: readonly PropertyKey[], got: unknown): string {
+/**
+ * For a required key that is missing: ` ("bsae" is there: a misspelling of it?)` when its mapping has
+ * a key it does not know that is close to it (a key it knows, like p95 beside a missing p5, is not one).
+ */
+function nearMiss(path: readonly PropertyKey[], got: unknown, unknownKeys: ReadonlyMap<string, readonly string[]>): string {
   if (got !== undefined || path.length === 0) return "";
-  const parent = valueAt(raw, path.slice(0, -1));
-  if (parent === null || typeof parent !== "object" || Array.isArray(parent)) return "";
-  const key = String(path[path.length - 1]);
-  const near = didYouMean(key, Object.keys(parent).filter((k) => k !== key));
+  const near = didYouMean(String(path[path.length - 1]), unknownKeys.get(joinPath(path.slice(0, -1))) ?? []);
   return near ? ` ("${near}" is there: a misspelling of it?)` : "";
 }
 

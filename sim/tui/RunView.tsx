@@ -32,7 +32,9 @@ function poolRow(pool: PoolProgress, width: number, compact: boolean) {
   const occupancy = pool.nodesOn > 0 ? pool.activeQueries / pool.nodesOn / pool.maxBatch : 0;
   const extra = [pool.nodesParked ? `${pool.nodesParked} parked` : "", pool.nodesWaking ? `${pool.nodesWaking} waking` : ""].filter(Boolean).join(", ");
   const on = `${pool.nodesOn}/${pool.nodes} on`;
-  const head = `${pool.name.padEnd(width)}  ${compact ? "" : `${on.padStart(13)}  `}`;
+  // a name longer than the width given (a narrow terminal) is cut, with "…"
+  const name = pool.name.length > width ? `${pool.name.slice(0, width - 1)}…` : pool.name.padEnd(width);
+  const head = `${name}  ${compact ? "" : `${on.padStart(13)}  `}`;
   const barWidth = compact ? 8 : 12;
   const tail = ` ${fixed(100 * occupancy, 0).padStart(3)}% of ${compact ? pool.maxBatch : `max batch (${pool.maxBatch})`}  ${si(pool.queuedQueries)} queued${compact ? `  ${on}` : ""}`;
   return { occupancy, head, barWidth, tail, extra, length: head.length + barWidth + tail.length + (extra ? 2 + extra.length : 0) };
@@ -79,7 +81,7 @@ export function RunView({
     ...(c.parked ? [["parked", c.parked] as const] : []),
   ] as const;
   const series = p.facilityMwSeries;
-  const poolWidth = Math.max(...p.pools.map((x) => x.name.length));
+  const nameWidth = Math.max(...p.pools.map((x) => x.name.length));
   // what fits after the label
   const room = columns - LABEL_WIDTH;
   const clockText = `  simulated ${clock(p.simS)} of ${clock(p.durationS)}   wall ${wallTime(p.wallS)}   ETA ${wallTime(etaS)}`;
@@ -99,7 +101,12 @@ export function RunView({
     room,
   );
   // compact rows when any full row is too long; then parked and waking counts that do not fit go on a line of their own
-  const compactPools = p.pools.some((pool) => poolRow(pool, poolWidth, false).length > room);
+  const compactPools = p.pools.some((pool) => poolRow(pool, nameWidth, false).length > room);
+  // names cut to what a compact row leaves them (at least 8 characters): a name wider than the terminal
+  // would go whole onto a line of its own (ink breaks lines between words) and the frame grow past its count
+  const withoutExtra = (row: ReturnType<typeof poolRow>) => row.length - (row.extra ? 2 + row.extra.length : 0);
+  const over = Math.max(...p.pools.map((pool) => withoutExtra(poolRow(pool, nameWidth, compactPools)))) - room;
+  const poolWidth = compactPools && over > 0 ? Math.max(8, nameWidth - over) : nameWidth;
   const allPools = p.pools.map((pool) => poolRow(pool, poolWidth, compactPools));
   const ownLine = (row: (typeof allPools)[number]) => row.extra !== "" && row.length > room;
   const seriesText =

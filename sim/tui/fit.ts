@@ -32,7 +32,8 @@ export function wrapWords(text: string, first: string, indent: string, width: nu
   let started = false;
   for (const word of words) {
     if (started && word !== "" && cur.trim() !== "" && cur.length + 1 + word.length > width) {
-      out.push(cur);
+      // a run of spaces kept up to the break would end the line past the width
+      out.push(keepRuns ? cur.trimEnd() : cur);
       cur = indent + word;
     } else cur += (started ? " " : "") + word;
     started = true;
