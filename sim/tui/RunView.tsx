@@ -32,8 +32,10 @@ function poolRow(pool: PoolProgress, width: number, compact: boolean) {
   const occupancy = pool.nodesOn > 0 ? pool.activeQueries / pool.nodesOn / pool.maxBatch : 0;
   const extra = [pool.nodesParked ? `${pool.nodesParked} parked` : "", pool.nodesWaking ? `${pool.nodesWaking} waking` : ""].filter(Boolean).join(", ");
   const on = `${pool.nodesOn}/${pool.nodes} on`;
-  // a name longer than the width given (a narrow terminal) is cut, with "…"
-  const name = pool.name.length > width ? `${pool.name.slice(0, width - 1)}…` : pool.name.padEnd(width);
+  // a name longer than the width given (a narrow terminal) is cut in the middle, where names that
+  // differ only at the end (pool-eu-01, pool-eu-02) stay apart
+  const keep = width - 1;
+  const name = pool.name.length > width ? `${pool.name.slice(0, Math.ceil(keep / 2))}…${pool.name.slice(pool.name.length - Math.floor(keep / 2))}` : pool.name.padEnd(width);
   const head = `${name}  ${compact ? "" : `${on.padStart(13)}  `}`;
   const barWidth = compact ? 8 : 12;
   const tail = ` ${fixed(100 * occupancy, 0).padStart(3)}% of ${compact ? pool.maxBatch : `max batch (${pool.maxBatch})`}  ${si(pool.queuedQueries)} queued${compact ? `  ${on}` : ""}`;
