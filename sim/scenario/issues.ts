@@ -102,7 +102,7 @@ function branchOfMisspeltKey(branches: readonly (readonly Issue[])[], got: unkno
 /** ` (did you mean "fixed"?)` when a key of `got` is unknown to every union member but close to one's. */
 function misspeltKeyHint(branches: readonly (readonly Issue[])[], got: unknown): string {
   if (got === null || typeof got !== "object" || Array.isArray(got)) return "";
-  const known = branches.flat().flatMap((i) => (i.code === "unrecognized_keys" && i.path.length === 0 ? knownKeysOf(i.message) : []));
+  const known = branches.flatMap(branchKeys);
   const guesses = Object.keys(got).filter((k) => !known.includes(k)).map((k) => didYouMean(k, known)).filter((g) => g !== undefined);
   return guesses.length > 0 ? ` (did you mean "${guesses[0]}"?)` : "";
 }

@@ -139,7 +139,7 @@ export function RunView({
     shown(LABEL_WIDTH + seriesLine);
   const linesOf = (row: (typeof allPools)[number]) =>
     ownLine(row)
-      ? shown(LABEL_WIDTH + row.length - 2 - row.extra.length) + shown(LABEL_WIDTH + poolWidth + 2 + row.extra.length)
+      ? shown(LABEL_WIDTH + withoutExtra(row)) + shown(LABEL_WIDTH + poolWidth + 2 + row.extra.length)
       : shown(LABEL_WIDTH + row.length);
   // the longest the line for the pools left out can be: all of them left out
   const moreLines = shown(LABEL_WIDTH + moreText(p.pools).length);
