@@ -2,7 +2,7 @@
 // `bench/one.ts <scenario.yaml> [key=value ...] [--shards N]`: with N > 1 the fleet is split into N
 // shards simulated in parallel worker threads (as `inferwatt run --shards N` does) and merged.
 import { tuneV8 } from "../sim/engine/v8-tuning.ts";
-import { Simulation } from "../sim/engine/simulation.ts";
+import { simulate } from "../sim/engine/simulation.ts";
 import type { SimResult } from "../sim/engine/result.ts";
 import { simulateSharded } from "../sim/run/sharded.ts";
 import { loadScenario } from "../sim/scenario/load.ts";
@@ -18,7 +18,7 @@ const t0 = performance.now();
 const r: SimResult =
   shards > 1
     ? await simulateSharded({ file, set, outDir: "", verbose: false }, shards, new SharedArrayBuffer(4), () => {})
-    : new Simulation(scenario).runToEnd();
+    : simulate(scenario);
 const wallS = (performance.now() - t0) / 1000;
 console.log(
   JSON.stringify({

@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { mergeProgress, mergeResults } from "../sim/engine/merge.ts";
 import type { SimProgress } from "../sim/engine/result.ts";
-import { Simulation } from "../sim/engine/simulation.ts";
+import { simulate } from "../sim/engine/simulation.ts";
 import { buildSummary, type Summary } from "../sim/report/summary.ts";
 import { loadScenario } from "../sim/scenario/load.ts";
 import { shardProblem, shardScenario, streamName } from "../sim/scenario/shard.ts";
@@ -19,7 +19,7 @@ const rel = (a: number, b: number) => Math.abs(a / b - 1);
 
 /** The scenario run as `count` shards one after the other in this thread, merged as `--shards` merges them. */
 function shardedSummary(s: Scenario, count: number): Summary {
-  const results = Array.from({ length: count }, (_, i) => new Simulation(shardScenario(s, i, count)).runToEnd());
+  const results = Array.from({ length: count }, (_, i) => simulate(shardScenario(s, i, count)));
   return buildSummary(s, mergeResults(results), { peakRssMb: 0, shards: count });
 }
 
@@ -52,7 +52,7 @@ describe("splitting a scenario into shards", () => {
 
 describe("merging results", () => {
   const s = loadScenario(scenarioFile("small.yaml"), { set: ["duration=30m"] });
-  const r = new Simulation(s).runToEnd();
+  const r = simulate(s);
 
   it("one result merges into itself; the same result twice doubles every count and energy and keeps the quantiles", () => {
     const one = buildSummary(s, mergeResults([r]), { peakRssMb: 0 });
@@ -74,7 +74,7 @@ describe("merging results", () => {
   });
 
   it("each shard draws its own queries", () => {
-    const [a, b] = [0, 1].map((i) => new Simulation(shardScenario(s, i, 2)).runToEnd());
+    const [a, b] = [0, 1].map((i) => simulate(shardScenario(s, i, 2)));
     expect(a.arrived).not.toBe(b.arrived);
     expect(a.classes[0].e2eS.sum).not.toBe(b.classes[0].e2eS.sum);
   });
@@ -86,7 +86,7 @@ describe("the live view of a sharded run", () => {
     // shard 0 stops at its first 5-minute tick, shard 1 at its third (snapshots between ticks are skipped)
     const snapshot = (index: number, stopAt: number): SimProgress => {
       const seen: SimProgress[] = [];
-      new Simulation(shardScenario(s, index, 2)).runToEnd({
+      simulate(shardScenario(s, index, 2), {
         progressEveryS: 0,
         now: () => 0,
         onProgress: (p) => (p.simS % 300 === 0 && seen.push(p) === stopAt ? "stop" : undefined),
@@ -114,7 +114,7 @@ describe("the live view of a sharded run", () => {
 describe("a sharded run agrees with one simulation of the whole fleet", () => {
   // baseline.yaml's 4,082 nodes in three pools, ten simulated minutes after a two-minute warmup: about 6 million queries
   const s = loadScenario(scenarioFile("baseline.yaml"), { set: ["duration=12m", "warmup=2m"] });
-  const whole = buildSummary(s, new Simulation(s).runToEnd(), { peakRssMb: 0 });
+  const whole = buildSummary(s, simulate(s), { peakRssMb: 0 });
 
   it.each([2, 4])("%d shards: energy within 1 %, p99 latency within 5 %, every query counted once", (count) => {
     const sharded = shardedSummary(s, count);
@@ -136,7 +136,7 @@ describe("a sharded run agrees with one simulation of the whole fleet", () => {
 describe("a sharded autoscaled fleet agrees with one simulation", () => {
   it("baseline-autoscaled at a fifth of its traffic (about 490 of 4,082 nodes on): 2 shards within 1 % on energy, 5 % on p99", () => {
     const s = loadScenario(scenarioFile("baseline-autoscaled.yaml"), { set: ["duration=70m", "warmup=10m", "workload.queries_per_day=2e8"] });
-    const whole = buildSummary(s, new Simulation(s).runToEnd(), { peakRssMb: 0 });
+    const whole = buildSummary(s, simulate(s), { peakRssMb: 0 });
     const sharded = shardedSummary(s, 2);
     expect(whole.fleet.nodes_parked_mean).toBeGreaterThan(3000);
     expect(rel(sharded.energy.facility_wh, whole.energy.facility_wh)).toBeLessThan(0.01);

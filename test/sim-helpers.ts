@@ -1,4 +1,4 @@
-import { Simulation } from "../sim/engine/simulation.ts";
+import { simulate as simulateRun } from "../sim/engine/simulation.ts";
 import { buildSummary, TIMING_FIELDS, type Summary } from "../sim/report/summary.ts";
 import { parseScenario } from "../sim/scenario/load.ts";
 import type { Scenario } from "../sim/scenario/types.ts";
@@ -9,7 +9,7 @@ export function scenario(yaml: string, set: string[] = []): Scenario {
 }
 
 export function simulate(s: Scenario): Summary {
-  return buildSummary(s, new Simulation(s).runToEnd(), { peakRssMb: 0 });
+  return buildSummary(s, simulateRun(s), { peakRssMb: 0 });
 }
 
 /** summary.json without the fields that depend on the machine. */

@@ -5,7 +5,7 @@ import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { arrivalStreamFor, TraceArrivals, type TraceSpec } from "../sim/arrivals/trace.ts";
 import { AzureTraceReader } from "../sim/arrivals/trace-reader.ts";
-import { Simulation } from "../sim/engine/simulation.ts";
+import { simulate as simulateRun } from "../sim/engine/simulation.ts";
 import { buildSummary } from "../sim/report/summary.ts";
 import { ScenarioError, TraceError } from "../sim/scenario/errors.ts";
 import { parseScenario } from "../sim/scenario/load.ts";
@@ -68,7 +68,7 @@ facility: { pue: 1.2, orchestration_overhead: 0.1 }
 }
 
 function simulate(s: Scenario) {
-  return buildSummary(s, new Simulation(s, arrivalStreamFor(s)).runToEnd(), { peakRssMb: 0 });
+  return buildSummary(s, simulateRun(s, { arrivals: arrivalStreamFor(s) }), { peakRssMb: 0 });
 }
 
 const rows = csvRows(FIXTURE);

@@ -827,6 +827,11 @@ export class Simulation {
   }
 }
 
+/** Simulates the scenario from start to end (or until onProgress says stop); `arrivals` replaces its generated workload (trace replay). */
+export function simulate(scenario: Scenario, options: RunOptions & { readonly arrivals?: ArrivalStream } = {}): SimResult {
+  return new Simulation(scenario, options.arrivals).runToEnd(options);
+}
+
 /**
  * Brings the time integral of value[i] (constant since lastS[i]) up to t, counting from warmupS on;
  * Kahan-compensated, since a day adds billions of small terms to one integral.

@@ -1,6 +1,6 @@
 import { join } from "node:path";
 import pino from "pino";
-import { Simulation } from "../engine/simulation.ts";
+import { simulate } from "../engine/simulation.ts";
 import type { SimProgress, SimResult } from "../engine/result.ts";
 import { writeFileAtomic } from "../report/atomic-write.ts";
 import { classesCsv, timeseriesCsv } from "../report/csv-files.ts";
@@ -50,8 +50,7 @@ export function openRunLog(scenario: Scenario, opts: ExecuteOptions, shards = 1)
 /** Simulates a scenario and writes its results folder: manifest, summary, time series, classes, energy quantiles, report, log. */
 export function executeRun(scenario: Scenario, opts: ExecuteOptions): RunOutcome {
   const runLog = openRunLog(scenario, opts);
-  const sim = new Simulation(scenario);
-  const result = sim.runToEnd({
+  const result = simulate(scenario, {
     onProgress: (p) => {
       runLog.log.debug({ sim_s: p.simS, arrived: p.arrived, events: p.events, power_w: p.powerW }, "progress");
       return opts.onProgress?.(p);

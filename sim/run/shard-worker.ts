@@ -1,7 +1,7 @@
 // Simulates one shard of a run in a worker thread (started by sharded.ts through worker-bootstrap.js)
 // and posts its progress and its result (not files: the run worker merges the shards and writes).
 import { parentPort, workerData } from "node:worker_threads";
-import { Simulation } from "../engine/simulation.ts";
+import { simulate } from "../engine/simulation.ts";
 import { loadScenario } from "../scenario/load.ts";
 import { shardScenario } from "../scenario/shard.ts";
 import { STOP, type ShardJob, type ShardMessage } from "./run-job.ts";
@@ -12,7 +12,7 @@ const post = (m: ShardMessage) => parentPort!.postMessage(m);
 const { job, index, count } = shard;
 
 const scenario = shardScenario(loadScenario(job.file, { set: job.set, seed: job.seed, replication: job.replication }), index, count);
-const result = new Simulation(scenario).runToEnd({
+const result = simulate(scenario, {
   onProgress: (progress) => {
     post({ type: "progress", progress });
     return Atomics.load(stop, STOP) === 1 ? "stop" : undefined;
