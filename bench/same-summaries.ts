@@ -7,7 +7,7 @@ import { readdirSync } from "node:fs";
 import { simulate } from "../sim/engine/simulation.ts";
 import { buildSummary, TIMING_FIELDS } from "../sim/report/summary.ts";
 import { loadScenario } from "../sim/scenario/load.ts";
-import { shardScenario } from "../sim/scenario/shard.ts";
+import { shardScenario, shardStreams } from "../sim/scenario/shard.ts";
 
 /** Simulated span per file (long enough for warmup, ticks and, where autoscaled, several decisions). */
 const SPANS: Record<string, string> = { "baseline-autoscaled.yaml": "50m", "small.yaml": "1h", "trace-conv.yaml": "30m" };
@@ -21,7 +21,7 @@ for (const file of files) {
   const s = loadScenario(file, { set });
   const variants = s.workload.trace ? [["whole", s] as const] : ([["whole", s], ["shard 2 of 3", shardScenario(s, 1, 3)]] as const);
   for (const [label, scenario] of variants) {
-    const summary = buildSummary(scenario, simulate(scenario), { peakRssMb: 0 }) as { sim: Record<string, unknown>; energy: { gwh_per_day: number } };
+    const summary = buildSummary(scenario, simulate(scenario, { streams: shardStreams(scenario) }), { peakRssMb: 0 }) as { sim: Record<string, unknown>; energy: { gwh_per_day: number } };
     for (const k of TIMING_FIELDS) delete summary.sim[k];
     const hash = createHash("sha256").update(JSON.stringify(summary, null, 2)).digest("hex").slice(0, 16);
     console.log(`${file} ${set.join(" ")} ${label}: ${hash} ${summary.energy.gwh_per_day.toPrecision(8)} GWh/day`);

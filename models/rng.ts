@@ -11,3 +11,11 @@ export type Rng = () => number;
 export function makeRng(seed: number | string, stream: string): Rng {
   return seedrandom.alea(`${seed}/${stream}`);
 }
+
+/** Named streams (makeRng by name): what a simulation draws every random number from. */
+export type StreamFactory = (name: string) => Rng;
+
+/** The streams of one seed. */
+export function seededStreams(seed: number | string): StreamFactory {
+  return (name) => makeRng(seed, name);
+}

@@ -5,13 +5,16 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { mergeProgress, mergeResults } from "../sim/engine/merge.ts";
 import type { SimProgress } from "../sim/engine/result.ts";
-import { simulate } from "../sim/engine/simulation.ts";
+import { simulate, type RunOptions } from "../sim/engine/simulation.ts";
 import { buildSummary, type Summary } from "../sim/report/summary.ts";
 import { loadScenario } from "../sim/scenario/load.ts";
-import { shardProblem, shardScenario, streamName } from "../sim/scenario/shard.ts";
+import { shardProblem, shardScenario, shardStreams, streamName } from "../sim/scenario/shard.ts";
 import type { Scenario } from "../sim/scenario/types.ts";
 import { interruptAfterProgress } from "./cli-helpers.ts";
 import { withoutTiming } from "./sim-helpers.ts";
+
+/** A shard simulated as its worker does: its own random streams, histograms in its progress. */
+const simulateShard = (sh: Scenario, options: RunOptions = {}) => simulate(sh, { ...options, streams: shardStreams(sh), progressHistograms: true });
 
 const ROOT = new URL("..", import.meta.url);
 const scenarioFile = (f: string) => new URL(`../scenarios/${f}`, import.meta.url).pathname;
@@ -19,7 +22,7 @@ const rel = (a: number, b: number) => Math.abs(a / b - 1);
 
 /** The scenario run as `count` shards one after the other in this thread, merged as `--shards` merges them. */
 function shardedSummary(s: Scenario, count: number): Summary {
-  const results = Array.from({ length: count }, (_, i) => simulate(shardScenario(s, i, count)));
+  const results = Array.from({ length: count }, (_, i) => simulateShard(shardScenario(s, i, count)));
   return buildSummary(s, mergeResults(results), { peakRssMb: 0, shards: count });
 }
 
@@ -74,7 +77,7 @@ describe("merging results", () => {
   });
 
   it("each shard draws its own queries", () => {
-    const [a, b] = [0, 1].map((i) => simulate(shardScenario(s, i, 2)));
+    const [a, b] = [0, 1].map((i) => simulateShard(shardScenario(s, i, 2)));
     expect(a.arrived).not.toBe(b.arrived);
     expect(a.classes[0].e2eS.sum).not.toBe(b.classes[0].e2eS.sum);
   });
@@ -86,7 +89,7 @@ describe("the live view of a sharded run", () => {
     // shard 0 stops at its first 5-minute tick, shard 1 at its third (snapshots between ticks are skipped)
     const snapshot = (index: number, stopAt: number): SimProgress => {
       const seen: SimProgress[] = [];
-      simulate(shardScenario(s, index, 2), {
+      simulateShard(shardScenario(s, index, 2), {
         progressEveryS: 0,
         now: () => 0,
         onProgress: (p) => (p.simS % 300 === 0 && seen.push(p) === stopAt ? "stop" : undefined),

@@ -1,7 +1,6 @@
 import { cumulative, pick } from "../../models/categorical.ts";
 import { lengthSampler } from "../../models/lengths.ts";
-import { makeRng, type Rng } from "../../models/rng.ts";
-import { streamName } from "../scenario/shard.ts";
+import type { Rng, StreamFactory } from "../../models/rng.ts";
 import type { Scenario } from "../scenario/types.ts";
 import { PoissonArrivals } from "./poisson.ts";
 import type { ArrivalStream } from "./stream.ts";
@@ -22,13 +21,13 @@ export class GeneratedArrivals implements ArrivalStream {
   private readonly drawInput: (() => number)[];
   private readonly drawOutput: (() => number)[];
 
-  constructor(s: Scenario) {
+  constructor(s: Scenario, streams: StreamFactory) {
     const w = s.workload;
-    this.times = new PoissonArrivals(makeRng(s.seed, streamName(s, "arrivals")), w.queriesPerDay, w.diurnal);
+    this.times = new PoissonArrivals(streams("arrivals"), w.queriesPerDay, w.diurnal);
     this.classCum = cumulative(w.classes.map((c) => c.share));
-    this.classRng = makeRng(s.seed, streamName(s, "classes"));
-    this.drawInput = w.classes.map((c) => lengthSampler(c.inputTokens, makeRng(s.seed, streamName(s, `lengths/${c.name}/input`))));
-    this.drawOutput = w.classes.map((c) => lengthSampler(c.outputTokens, makeRng(s.seed, streamName(s, `lengths/${c.name}/output`))));
+    this.classRng = streams("classes");
+    this.drawInput = w.classes.map((c) => lengthSampler(c.inputTokens, streams(`lengths/${c.name}/input`)));
+    this.drawOutput = w.classes.map((c) => lengthSampler(c.outputTokens, streams(`lengths/${c.name}/output`)));
   }
 
   advance(): number {

@@ -1,4 +1,4 @@
-import { sizePools } from "../fleet/sizing.ts";
+import { sizePools } from "../fleet/offered-work.ts";
 import { loadScenario } from "../scenario/load.ts";
 import { UsageError, parseFlags } from "./usage-error.ts";
 

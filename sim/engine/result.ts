@@ -1,28 +1,5 @@
 import type { LogHistogram } from "../metrics/log-histogram.ts";
 
-/** Running sums kept per pool, in a flat Float64Array at pool * RUNNING_SUMS + RUN.x. Powers in mW. */
-export const RUN = {
-  gpuBusyMw: 0,
-  gpuIdleMw: 1,
-  hostMw: 2,
-  interconnectMw: 3,
-  /** Whole-node power of nodes with no query: the idle side of the ledger. */
-  idleNodeMw: 4,
-  /** Sum of h(n) P(C): the paper's formula applied to the work being done. */
-  saturatedMw: 5,
-  activeQueries: 6,
-  speedMicro: 7,
-  busyNodes: 8,
-  /** Nodes serving (on or draining). */
-  nodesOn: 9,
-  /** Power of nodes the autoscaler switched off. */
-  parkedMw: 10,
-  parkedNodes: 11,
-  /** Nodes powering up: they draw idle power and serve nothing yet. */
-  wakingNodes: 12,
-} as const;
-export const RUNNING_SUMS = 13;
-
 export interface TimeseriesRow {
   readonly tS: number;
   readonly arrivals: number;

@@ -3,7 +3,7 @@
 import { parentPort, workerData } from "node:worker_threads";
 import { simulate } from "../engine/simulation.ts";
 import { loadScenario } from "../scenario/load.ts";
-import { shardScenario } from "../scenario/shard.ts";
+import { shardScenario, shardStreams } from "../scenario/shard.ts";
 import { STOP, type ShardJob, type ShardMessage } from "./run-job.ts";
 
 const { shard, stopFlag } = workerData as { shard: ShardJob; stopFlag: SharedArrayBuffer };
@@ -13,6 +13,8 @@ const { job, index, count } = shard;
 
 const scenario = shardScenario(loadScenario(job.file, { set: job.set, seed: job.seed, replication: job.replication }), index, count);
 const result = simulate(scenario, {
+  streams: shardStreams(scenario),
+  progressHistograms: true,
   onProgress: (progress) => {
     post({ type: "progress", progress });
     return Atomics.load(stop, STOP) === 1 ? "stop" : undefined;

@@ -1,3 +1,4 @@
+import { makeRng, type StreamFactory } from "../../models/rng.ts";
 import type { Pool, Scenario } from "./types.ts";
 
 /** Shard `index` (0-based) of `count`: this scenario is that share of a larger one. */
@@ -53,4 +54,9 @@ export function shardScenario(s: Scenario, index: number, count: number): Scenar
 /** The name of a random stream in this scenario: a shard's streams differ from every other shard's. */
 export function streamName(s: Scenario, name: string): string {
   return s.shard ? `${name}/shard ${s.shard.index + 1} of ${s.shard.count}` : name;
+}
+
+/** The random streams of a scenario that may be a shard: each shard draws from streams of its own. */
+export function shardStreams(s: Scenario): StreamFactory {
+  return (name) => makeRng(s.seed, streamName(s, name));
 }

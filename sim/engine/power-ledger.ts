@@ -1,0 +1,177 @@
+import { addCompensated } from "./compensated-sum.ts";
+import type { FleetState } from "./fleet-state.ts";
+import { ACTIVE, LEVEL_S, LEVELS, NF, NI, PARKED, STATE } from "./node-record.ts";
+
+/** The fleet's running sums, per pool at pool * SUM_COUNT + SUM.x, and their time integrals. Powers in mW. */
+export const SUM = {
+  gpuBusyMw: 0,
+  gpuIdleMw: 1,
+  hostMw: 2,
+  interconnectMw: 3,
+  /** Whole-node power of nodes with no query: the idle side of the ledger. */
+  idleNodeMw: 4,
+  /** Sum of h(n) P(C): the paper's formula applied to the work being done. */
+  saturatedMw: 5,
+  activeQueries: 6,
+  speedMicro: 7,
+  busyNodes: 8,
+  /** Nodes serving (on or draining). */
+  nodesOn: 9,
+  /** Power of nodes the autoscaler switched off. */
+  parkedMw: 10,
+  parkedNodes: 11,
+  /** Nodes powering up: they draw idle power and serve nothing yet. */
+  wakingNodes: 12,
+} as const;
+export const SUM_COUNT = 13;
+/** The sums changed only by the node lifecycle; all others are functions of the nodes' batch sizes (levels). */
+const NODE_COUNT_SUMS: readonly number[] = [SUM.nodesOn, SUM.parkedMw, SUM.parkedNodes, SUM.wakingNodes];
+
+/**
+ * Where power is integrated (docs/design.md, "Power and energy"). Power is piecewise constant between
+ * events, so energy is exact: every sum's integral over time, from the end of the warmup.
+ *
+ * Most sums are sums over powered nodes of a function of their batch size k (power, k itself, h(k),
+ * ...): they are kept as how many nodes are at each level k, per pool, and the node-seconds spent at
+ * each level (the counts' time integrals). A query's arrival or departure moves one node one level:
+ * two counts change, and the node's time at its old level is added to that level's integral (one
+ * addition, not eight sums integrated). The sums and their integrals are made from the levels when
+ * read (materialize), after every powered node's time so far is added. The few sums the lifecycle
+ * changes (nodes on, parked, waking) are integrated directly when they change.
+ */
+export class PowerLedger {
+  /** Per pool, the running sums and their integrals (valid after materialize). */
+  readonly sums: Float64Array;
+  readonly integrals: Float64Array;
+  private readonly integralCarry: Float64Array;
+  /** Per sum, the time its integral runs to. */
+  private readonly sumLastS: Float64Array;
+  private readonly levelCount: Float64Array;
+  private readonly levelIntegral: Float64Array;
+  private readonly levelCarry: Float64Array;
+  /** Per level, what one node at that level adds to each running sum (SUM_COUNT per level). */
+  private readonly levelValue: Float64Array;
+  private readonly nf: Float64Array;
+  private readonly ni: Int32Array;
+  private readonly warmupS: number;
+
+  constructor(private readonly f: FleetState) {
+    const np = f.pools.length;
+    this.nf = f.nf;
+    this.ni = f.ni;
+    this.warmupS = f.warmupS;
+    this.sums = new Float64Array(np * SUM_COUNT);
+    this.integrals = new Float64Array(np * SUM_COUNT);
+    this.integralCarry = new Float64Array(np * SUM_COUNT);
+    this.sumLastS = new Float64Array(np * SUM_COUNT);
+    this.levelCount = new Float64Array(f.levelTotal);
+    this.levelIntegral = new Float64Array(f.levelTotal);
+    this.levelCarry = new Float64Array(f.levelTotal);
+    this.levelValue = new Float64Array(f.levelTotal * SUM_COUNT);
+    f.pools.forEach((p, pi) => {
+      const r = pi * SUM_COUNT;
+      const on = p.count - p.parkedCount;
+      this.levelCount[p.levels] = on;
+      this.sums[r + SUM.parkedMw] = p.parkedCount * p.t.parkedMw;
+      this.sums[r + SUM.nodesOn] = on;
+      this.sums[r + SUM.parkedNodes] = p.parkedCount;
+      const tb = p.t;
+      for (let k = 0; k <= p.maxBatch; k++) {
+        const v = (p.levels + k) * SUM_COUNT;
+        this.levelValue[v + SUM.gpuBusyMw] = k > 0 ? tb.gpuMw[k] : 0;
+        this.levelValue[v + SUM.gpuIdleMw] = k === 0 ? tb.gpuMw[0] : 0;
+        this.levelValue[v + SUM.hostMw] = tb.hostMw[k];
+        this.levelValue[v + SUM.interconnectMw] = tb.interconnectMw;
+        this.levelValue[v + SUM.idleNodeMw] = k === 0 ? tb.nodeMw[0] : 0;
+        this.levelValue[v + SUM.saturatedMw] = tb.saturatedMw[k];
+        this.levelValue[v + SUM.activeQueries] = k;
+        this.levelValue[v + SUM.speedMicro] = tb.speedMicro[k];
+        this.levelValue[v + SUM.busyNodes] = k > 0 ? 1 : 0;
+      }
+    });
+  }
+
+  /** The node's active count changes by delta (+1 or -1) at t: it moves from one level to the next. */
+  moveLevel(node: number, t: number, delta: number): void {
+    const k = this.ni[NI * node + ACTIVE];
+    const i = this.ni[NI * node + LEVELS] + k;
+    this.chargeLevel(node, i, t);
+    this.ni[NI * node + ACTIVE] = k + delta;
+    this.levelCount[i]--;
+    this.levelCount[i + delta]++;
+  }
+
+  /** A node starts drawing power at t (woken), at level 0. */
+  powerOn(node: number, t: number): void {
+    this.nf[NF * node + LEVEL_S] = t;
+    this.levelCount[this.ni[NI * node + LEVELS]]++;
+  }
+
+  /** An idle node stops drawing node power at t (parked). */
+  powerOff(node: number, t: number): void {
+    const i = this.ni[NI * node + LEVELS];
+    this.chargeLevel(node, i, t);
+    this.levelCount[i]--;
+  }
+
+  /** Running sum i (pool * SUM_COUNT + SUM.x, one the lifecycle changes) changes by d at t. */
+  change(i: number, d: number, t: number): void {
+    if (d === 0) return;
+    this.integrateSum(i, t);
+    this.sums[i] += d;
+  }
+
+  /** Sum c of all pools, as last materialized (or changed). */
+  fleetSum(c: number): number {
+    let s = 0;
+    for (let i = 0; i < this.f.pools.length; i++) s += this.sums[i * SUM_COUNT + c];
+    return s;
+  }
+
+  /** Brings every sum and its integral up to t (before reading them). A pass over all nodes: never per query. */
+  materialize(t: number): void {
+    const f = this.f;
+    for (let node = 0; node < f.nodes; node++)
+      if (this.ni[NI * node + STATE] !== PARKED) this.chargeLevel(node, this.ni[NI * node + LEVELS] + this.ni[NI * node + ACTIVE], t);
+    f.pools.forEach((p, pi) => {
+      const r = pi * SUM_COUNT;
+      for (const c of NODE_COUNT_SUMS) this.integrateSum(r + c, t);
+      const fromLevels = new Float64Array(SUM_COUNT);
+      const integralFromLevels = new Float64Array(SUM_COUNT);
+      for (let i = p.levels; i <= p.levels + p.maxBatch; i++) {
+        const n = this.levelCount[i];
+        const integral = this.levelIntegral[i];
+        if (n === 0 && integral === 0) continue;
+        for (let c = 0; c < SUM_COUNT; c++) {
+          const v = this.levelValue[i * SUM_COUNT + c];
+          fromLevels[c] += n * v;
+          integralFromLevels[c] += integral * v;
+        }
+      }
+      for (let c = 0; c < SUM_COUNT; c++) {
+        if (NODE_COUNT_SUMS.includes(c)) continue;
+        this.sums[r + c] = fromLevels[c];
+        this.integrals[r + c] = integralFromLevels[c];
+      }
+      // idle-side power counts parked nodes too
+      this.sums[r + SUM.idleNodeMw] += this.sums[r + SUM.parkedMw];
+      this.integrals[r + SUM.idleNodeMw] += this.integrals[r + SUM.parkedMw];
+    });
+  }
+
+  /** Adds the powered node's time at its level i since it was last charged (from the end of the warmup) to the level's integral. */
+  private chargeLevel(node: number, i: number, t: number): void {
+    const last = this.nf[NF * node + LEVEL_S];
+    const from = last > this.warmupS ? last : this.warmupS;
+    if (t > from) addCompensated(this.levelIntegral, this.levelCarry, i, t - from);
+    this.nf[NF * node + LEVEL_S] = t;
+  }
+
+  /** Brings the integral of sum i (constant since it was last integrated) up to t, from the end of the warmup. */
+  private integrateSum(i: number, t: number): void {
+    const last = this.sumLastS[i];
+    const from = last > this.warmupS ? last : this.warmupS;
+    if (t > from) addCompensated(this.integrals, this.integralCarry, i, this.sums[i] * (t - from));
+    this.sumLastS[i] = t;
+  }
+}
