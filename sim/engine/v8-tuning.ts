@@ -5,7 +5,7 @@ import { setFlagsFromString } from "node:v8";
  * heap, event queue, level counts, histograms) is many small functions; with V8's default budgets
  * (460 bytes of bytecode per function, 920 inlined into one caller) which of them get inlined depends
  * on small code changes, and the losers cost a call each. Measured on this project's benchmarks
- * (README, "Performance"): hour-8000 about 15 % faster, the baseline at its peak about 9 %, small
+ * (docs/performance-journal.md): hour-8000 about 15 % faster, the baseline at its peak about 9 %, small
  * about 11 %, hour-3pools unchanged. Results do not depend on it: inlining changes no arithmetic.
  *
  * Flags are process-wide (worker threads share them) and read when a function is optimized, so this

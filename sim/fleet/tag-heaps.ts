@@ -141,7 +141,7 @@ export class TagHeaps {
     meta[m + SIZE]--;
     const f = --meta[m + FRONT_N];
     // the front's last entry sinks from the root to its place: siftDown written out, since as a call
-    // V8 inlined less of the event loop and hour-8000 ran 10 % slower (README, Performance)
+    // V8 inlined less of the event loop and hour-8000 ran 10 % slower (docs/performance-journal.md)
     const last = b + ENTRY * f;
     const tag = h[last];
     const f1 = h[last + 1];
