@@ -1,7 +1,7 @@
 import { availableParallelism } from "node:os";
-import { startReplications } from "../run/replications.ts";
-import { runInWorker } from "../run/run-in-worker.ts";
-import type { RunJob } from "../run/run-job.ts";
+import { startReplications } from "../jobs/replication-pool.ts";
+import { runInWorker } from "../jobs/run-in-worker.ts";
+import type { RunJob } from "../jobs/run-job.ts";
 import { loadScenario } from "../scenario/load.ts";
 import { batchedUpdates } from "../tui/batched-updates.ts";
 import { makeResultsDir } from "../report/results-dir.ts";

@@ -1,6 +1,6 @@
 import { render } from "ink";
-import type { RunHandle } from "../run/run-in-worker.ts";
-import type { RunOutcome } from "../run/execute.ts";
+import type { RunHandle } from "../jobs/run-in-worker.ts";
+import type { RunOutcome } from "../jobs/execute.ts";
 import { RunApp } from "../tui/RunApp.tsx";
 import type { FacilityFactors } from "../tui/RunView.tsx";
 import { RUN_STARTING, type RunState } from "../tui/run-state.ts";

@@ -1,4 +1,4 @@
-import type { LogHistogram } from "../metrics/log-histogram.ts";
+import type { LogHistogram } from "../stats/log-histogram.ts";
 
 /** Running sums kept per pool, in a flat Float64Array at pool * RUNNING_SUMS + RUN.x. Powers in mW. */
 export const RUN = {

@@ -2,7 +2,7 @@ import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import { parseDurationS } from "../../models/duration.ts";
 import type { LengthSpec } from "../../models/lengths.ts";
-import type { LogHistogram } from "../metrics/log-histogram.ts";
+import type { LogHistogram } from "../stats/log-histogram.ts";
 import { scanTrace, type TraceScan } from "../arrivals/trace-scan.ts";
 import { gotExpected, TraceError, type Problem } from "./errors.ts";
 import type { RawTraceWorkload } from "./schema.ts";
