@@ -9,17 +9,18 @@ import { readRunData } from "../report/run-data.ts";
 import { uniqueNames } from "../report/unique-names.ts";
 import { runPool } from "../jobs/run-pool.ts";
 import type { RunJob } from "../jobs/run-job.ts";
-import { loadScenario } from "../scenario/load.ts";
+import { loadScenario } from "../scenario-file/load.ts";
 import { compareStarting, updateRow } from "../tui/compare-state.ts";
 import { batchedUpdates } from "../tui/batched-updates.ts";
 import { createStore } from "../tui/store.ts";
 import { showCompareLive } from "./compare-live.tsx";
-import { clock } from "./format.ts";
+import { clock } from "../text/format.ts";
 import { EXIT_INTERRUPTED, onInterrupt } from "./interrupt.ts";
 import { liveViewWanted } from "./live-view-wanted.ts";
 import { plainProgress } from "./plain-progress.ts";
 import { parseRunFlags, parseShards } from "./run-flags.ts";
-import { parseIntFlag, UsageError } from "./usage-error.ts";
+import { UsageError } from "../scenario/errors.ts";
+import { parseIntFlag } from "./parse-flags.ts";
 
 export const COMPARE_USAGE = `inferwatt compare <a.yaml> <b.yaml> ... [--out DIR] [--seed N] [--set key.path=value ...] [--shards N] [--no-tui] [--verbose] [--force]
 

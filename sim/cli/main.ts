@@ -1,12 +1,11 @@
-import { ScenarioError } from "../scenario/errors.ts";
+import { ScenarioError, UsageError } from "../scenario/errors.ts";
 import { compareCommand, COMPARE_USAGE } from "./compare-command.ts";
 import { paperCommand, PAPER_USAGE } from "./paper-command.ts";
 import { runCommand, RUN_USAGE } from "./run-command.ts";
 import { schemaCommand, validateCommand } from "./scenario-commands.ts";
 import { sizeCommand, SIZE_USAGE } from "./size-command.ts";
-import { wrapWords } from "../tui/fit.ts";
+import { wrapWords } from "../text/fit.ts";
 import { reflowUsage } from "./help-text.ts";
-import { UsageError } from "./usage-error.ts";
 
 const VALIDATE_USAGE = `inferwatt validate <scenario.yaml> [--set key.path=value ...]
 

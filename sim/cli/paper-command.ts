@@ -1,7 +1,8 @@
 import { runPaperEstimator, type PaperResult } from "../../models/paper/estimator.ts";
 import { PARAM_SET_NAMES, type ParamSetName } from "../../models/paper/params.ts";
 import { PUBLISHED } from "../../models/paper/published.ts";
-import { parseIntFlag, UsageError, parseFlags } from "./usage-error.ts";
+import { UsageError } from "../scenario/errors.ts";
+import { parseIntFlag, parseFlags } from "./parse-flags.ts";
 
 export const PAPER_USAGE = `inferwatt paper [--params joule|v1] [--samples N] [--seed N] [--input-tokens N] [--power-proportional] [--json]
 

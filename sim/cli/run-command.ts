@@ -2,16 +2,17 @@ import { availableParallelism } from "node:os";
 import { startReplications } from "../jobs/replication-pool.ts";
 import { runInWorker } from "../jobs/run-in-worker.ts";
 import type { RunJob } from "../jobs/run-job.ts";
-import { loadScenario } from "../scenario/load.ts";
+import { loadScenario } from "../scenario-file/load.ts";
 import { batchedUpdates } from "../tui/batched-updates.ts";
 import { makeResultsDir } from "../report/results-dir.ts";
-import { finalSummaryLines } from "./format.ts";
+import { finalSummaryLines } from "../tui/plain-lines.ts";
 import { EXIT_INTERRUPTED, onInterrupt } from "./interrupt.ts";
 import { liveViewWanted } from "./live-view-wanted.ts";
 import { plainProgress } from "./plain-progress.ts";
 import { runStore, showRunLive } from "./run-live.tsx";
 import { parseRunFlags, parseShards } from "./run-flags.ts";
-import { parseIntFlag, UsageError } from "./usage-error.ts";
+import { UsageError } from "../scenario/errors.ts";
+import { parseIntFlag } from "./parse-flags.ts";
 
 export const RUN_USAGE = `inferwatt run <scenario.yaml> [--out DIR] [--seed N] [--set key.path=value ...] [--shards N] [--no-tui] [--verbose] [--force]
 

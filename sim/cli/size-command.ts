@@ -1,6 +1,7 @@
 import { sizePools } from "../fleet/sizing.ts";
-import { loadScenario } from "../scenario/load.ts";
-import { UsageError, parseFlags } from "./usage-error.ts";
+import { loadScenario } from "../scenario-file/load.ts";
+import { UsageError } from "../scenario/errors.ts";
+import { parseFlags } from "./parse-flags.ts";
 
 export const SIZE_USAGE = `inferwatt size <scenario.yaml> [--utilization U] [--set k=v ...]
 

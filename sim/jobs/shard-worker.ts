@@ -2,7 +2,7 @@
 // and posts its progress and its result (not files: the run worker merges the shards and writes).
 import { parentPort, workerData } from "node:worker_threads";
 import { simulate } from "../engine/simulation.ts";
-import { loadScenario } from "../scenario/load.ts";
+import { loadScenario } from "../scenario-file/load.ts";
 import { shardScenario } from "../scenario/shard.ts";
 import { STOP, type ShardJob, type ShardMessage } from "./run-job.ts";
 
