@@ -1,4 +1,4 @@
-// Simulates one shard of a run in a worker thread (started by sharded.ts through worker-bootstrap.js)
+// Simulates one shard of a run in a worker thread (started by sharded.ts, see worker.ts)
 // and posts its progress and its result (not files: the run worker merges the shards and writes).
 import { parentPort, workerData } from "node:worker_threads";
 import { simulate } from "../engine/simulation.ts";

@@ -1,8 +1,8 @@
-// Entry file of every worker. Workers do not inherit the tsx loader that bin/inferwatt.js (or vitest)
-// set up on the main thread, so each registers its own before importing TypeScript: the run worker,
-// or the module workerData.entry names (a shard worker).
+// Entry file of every worker started from the TypeScript sources (sim/jobs/worker.ts): workers do not
+// inherit the tsx loader that the main thread (npm run dev, vitest) set up, so each registers its own
+// before importing the module workerData.entry names. Compiled workers start their .js file directly.
 import { workerData } from "node:worker_threads";
 import { register } from "tsx/esm/api";
 
 register();
-await import(workerData?.entry ?? "./run-worker.ts");
+await import(workerData.entry);
