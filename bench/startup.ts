@@ -41,7 +41,15 @@ function workerStart(): number {
   return Number(execFileSync(process.execPath, ["-e", WORKER_PROBE], { encoding: "utf8" }));
 }
 
+/** A fresh `node -e 0`: the floor under every case on this machine. */
+function nodeAlone(): number {
+  const t = performance.now();
+  spawnSync(process.execPath, ["-e", "0"]);
+  return (performance.now() - t) / 1000;
+}
+
 const CASES: Case[] = [
+  { name: "startup-node-alone", time: nodeAlone },
   { name: "startup-bare", time: command([]), targetS: 0.3 },
   { name: "startup-help", time: command(["help"]), targetS: 0.3 },
   { name: "startup-validate-small", time: command(["validate", "scenarios/small.yaml"]), targetS: 0.5 },
@@ -68,6 +76,8 @@ for (const c of CASES) {
     ...(c.targetS !== undefined ? { target_s: c.targetS, met: median < c.targetS } : {}),
     runs,
     wall_s_all: all,
+    // the machine is shared: its load when the case ran (2 cores: above 2, every process waits)
+    load_avg_1m: Math.round(os.loadavg()[0] * 100) / 100,
     machine,
     date: new Date().toISOString().slice(0, 10),
   };
