@@ -4,8 +4,8 @@
 import { tuneV8 } from "../sim/engine/v8-tuning.ts";
 import { simulate } from "../sim/engine/simulation.ts";
 import type { SimResult } from "../sim/engine/result.ts";
-import { simulateSharded } from "../sim/run/sharded.ts";
-import { loadScenario } from "../sim/scenario/load.ts";
+import { simulateSharded } from "../sim/jobs/sharded.ts";
+import { loadScenario } from "../sim/scenario-file/load.ts";
 
 // as bin/inferwatt.js does: what is measured is what the command runs
 tuneV8();

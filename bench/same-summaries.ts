@@ -6,7 +6,7 @@ import { createHash } from "node:crypto";
 import { readdirSync } from "node:fs";
 import { simulate } from "../sim/engine/simulation.ts";
 import { buildSummary, TIMING_FIELDS } from "../sim/report/summary.ts";
-import { loadScenario } from "../sim/scenario/load.ts";
+import { loadScenario } from "../sim/scenario-file/load.ts";
 import { shardScenario, shardStreams } from "../sim/scenario/shard.ts";
 
 /** Simulated span per file (long enough for warmup, ticks and, where autoscaled, several decisions). */

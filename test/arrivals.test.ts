@@ -1,7 +1,7 @@
 import { randomExponential } from "d3-random";
 import { describe, expect, it } from "vitest";
 import { makeRng } from "../models/rng.ts";
-import { diurnalMax, diurnalMultiplier } from "../sim/arrivals/diurnal.ts";
+import { diurnalMax, diurnalMultiplier } from "../models/diurnal.ts";
 import { PoissonArrivals } from "../sim/arrivals/poisson.ts";
 import type { Diurnal } from "../sim/scenario/types.ts";
 

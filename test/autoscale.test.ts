@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { finalSummaryLines } from "../sim/cli/format.ts";
+import { finalSummaryLines } from "../sim/tui/plain-lines.ts";
 import { scenario, simulate } from "./sim-helpers.ts";
 
 // A small diurnal fleet: 4e6 queries/day (peak-to-trough 3) on 9 Llama 3.1 70B nodes (70 % of full-batch capacity at the

@@ -3,12 +3,9 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } fro
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { COMPARE_USAGE } from "../sim/cli/compare-command.ts";
+import { COMPARE_USAGE, PAPER_USAGE, RUN_USAGE, SIZE_USAGE } from "../sim/cli/usage.ts";
 import { reflowUsage } from "../sim/cli/help-text.ts";
 import { wrapErrorText } from "../sim/cli/main.ts";
-import { PAPER_USAGE } from "../sim/cli/paper-command.ts";
-import { RUN_USAGE } from "../sim/cli/run-command.ts";
-import { SIZE_USAGE } from "../sim/cli/size-command.ts";
 import { makeResultsDir } from "../sim/report/results-dir.ts";
 
 const ROOT = new URL("..", import.meta.url);

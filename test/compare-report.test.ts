@@ -6,8 +6,8 @@ import { describe, expect, it } from "vitest";
 import { VERSION } from "../sim/report/manifest.ts";
 import { comparisonTable, METRICS, type ComparedScenario } from "../sim/report/comparison.ts";
 import { CHARTS } from "../sim/report/report-html.ts";
-import { runInWorker } from "../sim/run/run-in-worker.ts";
-import { runPool } from "../sim/run/run-pool.ts";
+import { runInWorker } from "../sim/jobs/run-in-worker.ts";
+import { runPool } from "../sim/jobs/run-pool.ts";
 import { interruptAfterProgress } from "./cli-helpers.ts";
 
 const ROOT = new URL("..", import.meta.url);

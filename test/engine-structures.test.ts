@@ -6,7 +6,7 @@ import { Fifo } from "../sim/fleet/fifo.ts";
 import { LoadIndex } from "../sim/fleet/load-index.ts";
 import { CLASS_INDEX, QuerySlots, STRIDE } from "../sim/fleet/query-slots.ts";
 import { TagHeaps } from "../sim/fleet/tag-heaps.ts";
-import { LogHistogram } from "../sim/metrics/log-histogram.ts";
+import { LogHistogram } from "../sim/stats/log-histogram.ts";
 
 describe("event heap", () => {
   it("pops in (time, sequence) order through random schedules, moves and cancels", () => {

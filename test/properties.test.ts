@@ -2,7 +2,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { stringify } from "yaml";
 import { ScenarioError } from "../sim/scenario/errors.ts";
-import { parseScenario } from "../sim/scenario/load.ts";
+import { parseScenario } from "../sim/scenario-file/load.ts";
 import { simulate } from "./sim-helpers.ts";
 
 const valid = {

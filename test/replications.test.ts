@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { percentileSorted, sortedCopy } from "../models/stats.ts";
-import { parseScenario } from "../sim/scenario/load.ts";
+import { parseScenario } from "../sim/scenario-file/load.ts";
 import { scenario, simulate, singlePool, withoutTiming } from "./sim-helpers.ts";
 
 const uncertain = `

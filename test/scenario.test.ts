@@ -2,9 +2,9 @@ import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { ScenarioError } from "../sim/scenario/errors.ts";
-import { scenarioJsonSchema } from "../sim/scenario/json-schema.ts";
-import { loadScenario, parseScenario, type LoadOptions } from "../sim/scenario/load.ts";
-import { applySet } from "../sim/scenario/set.ts";
+import { scenarioJsonSchema } from "../sim/scenario-file/json-schema.ts";
+import { loadScenario, parseScenario, type LoadOptions } from "../sim/scenario-file/load.ts";
+import { applySet } from "../sim/scenario-file/set.ts";
 
 const fixture = (name: string) => fileURLToPath(new URL(`./fixtures/${name}`, import.meta.url));
 const FULL = fixture("scenario-full.yaml");

@@ -7,7 +7,7 @@ import { mergeProgress, mergeResults } from "../sim/engine/merge.ts";
 import type { SimProgress } from "../sim/engine/result.ts";
 import { simulate, type RunOptions } from "../sim/engine/simulation.ts";
 import { buildSummary, type Summary } from "../sim/report/summary.ts";
-import { loadScenario } from "../sim/scenario/load.ts";
+import { loadScenario } from "../sim/scenario-file/load.ts";
 import { shardProblem, shardScenario, shardStreams, streamName } from "../sim/scenario/shard.ts";
 import type { Scenario } from "../sim/scenario/types.ts";
 import { interruptAfterProgress } from "./cli-helpers.ts";

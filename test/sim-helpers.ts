@@ -1,6 +1,6 @@
 import { simulate as simulateRun } from "../sim/engine/simulation.ts";
 import { buildSummary, TIMING_FIELDS, type Summary } from "../sim/report/summary.ts";
-import { parseScenario } from "../sim/scenario/load.ts";
+import { parseScenario } from "../sim/scenario-file/load.ts";
 import type { Scenario } from "../sim/scenario/types.ts";
 
 /** A scenario from YAML text, as a user's file would give it. */

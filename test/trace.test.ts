@@ -8,7 +8,7 @@ import { AzureTraceReader } from "../sim/arrivals/trace-reader.ts";
 import { simulate as simulateRun } from "../sim/engine/simulation.ts";
 import { buildSummary } from "../sim/report/summary.ts";
 import { ScenarioError, TraceError } from "../sim/scenario/errors.ts";
-import { parseScenario } from "../sim/scenario/load.ts";
+import { parseScenario } from "../sim/scenario-file/load.ts";
 import type { LengthMatch, Scenario } from "../sim/scenario/types.ts";
 
 const FIXTURES = fileURLToPath(new URL("./fixtures/traces/", import.meta.url));

@@ -12,7 +12,7 @@ import { RunApp } from "../sim/tui/RunApp.tsx";
 import { RunView } from "../sim/tui/RunView.tsx";
 import { RUN_STARTING, type RunState } from "../sim/tui/run-state.ts";
 import { createStore } from "../sim/tui/store.ts";
-import { fitParts, wrapHanging } from "../sim/tui/fit.ts";
+import { fitParts, wrapHanging } from "../sim/text/fit.ts";
 import { barParts, sparkline } from "../sim/tui/text-bars.ts";
 import { PROGRESS, runData, tinySummary } from "./tui-fixtures.ts";
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { percentileSorted, sortedCopy } from "../models/stats.ts";
 import { scenario } from "./sim-helpers.ts";
-import { parseScenario } from "../sim/scenario/load.ts";
+import { parseScenario } from "../sim/scenario-file/load.ts";
 
 const yaml = `
 name: u

@@ -3,7 +3,7 @@ import { makeRng } from "../rng.ts";
 import { spread, type Spread } from "../stats.ts";
 import { paperTpsModels } from "../throughput.ts";
 import { frontierBlend, pool, topByMedian } from "./blend.ts";
-import { bootstrapMean, combine, type BootstrapMean } from "./fleet.ts";
+import { bootstrapMean, combine, type BootstrapMean } from "./bootstrap-mean.ts";
 import { PAPER_PARAMS, type PaperParams, type ParamSetName } from "./params.ts";
 import { REGIMES, sampleQueryEnergyWh, type Regime, type Sensitivity } from "./per-query.ts";
 

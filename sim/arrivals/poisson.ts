@@ -1,7 +1,7 @@
 import { randomExponential } from "d3-random";
 import type { Rng } from "../../models/rng.ts";
 import type { Diurnal } from "../scenario/types.ts";
-import { diurnalMax, diurnalMaxSlopePerS, diurnalMultiplier } from "./diurnal.ts";
+import { diurnalMax, diurnalMaxSlopePerS, diurnalMultiplier } from "../../models/diurnal.ts";
 
 /** Seconds over which the thinning bounds of a smooth profile hold. */
 const WINDOW_S = 60;

@@ -1,4 +1,4 @@
-import { LogHistogram } from "../metrics/log-histogram.ts";
+import { LogHistogram } from "../stats/log-histogram.ts";
 import { TraceArrivals, type TraceSpec } from "./trace.ts";
 
 /** One pass over a trace as it would be replayed: how many rows, how far apart the repetitions, what each class gets. */

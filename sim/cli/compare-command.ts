@@ -7,33 +7,20 @@ import { writeReportHtml } from "../report/report-html.ts";
 import { makeResultsDir } from "../report/results-dir.ts";
 import { readRunData } from "../report/run-data.ts";
 import { uniqueNames } from "../report/unique-names.ts";
-import { runPool } from "../run/run-pool.ts";
-import type { RunJob } from "../run/run-job.ts";
-import { loadScenario } from "../scenario/load.ts";
+import { runPool } from "../jobs/run-pool.ts";
+import type { RunJob } from "../jobs/run-job.ts";
+import { loadScenario } from "../scenario-file/load.ts";
 import { compareStarting, updateRow } from "../tui/compare-state.ts";
 import { batchedUpdates } from "../tui/batched-updates.ts";
 import { createStore } from "../tui/store.ts";
-import { showCompareLive } from "./compare-live.tsx";
-import { clock } from "./format.ts";
+import { clock } from "../text/format.ts";
 import { EXIT_INTERRUPTED, onInterrupt } from "./interrupt.ts";
 import { liveViewWanted } from "./live-view-wanted.ts";
 import { plainProgress } from "./plain-progress.ts";
 import { parseRunFlags, parseShards } from "./run-flags.ts";
-import { parseIntFlag, UsageError } from "./usage-error.ts";
-
-export const COMPARE_USAGE = `inferwatt compare <a.yaml> <b.yaml> ... [--out DIR] [--seed N] [--set key.path=value ...] [--shards N] [--no-tui] [--verbose] [--force]
-
-  Runs the scenarios side by side in worker threads (as many at once as the machine has cores), then
-  prints a table of each one's figures and its ratio to the first. Writes results/compare-<UTC\u00a0time>/
-  (or --out DIR, which must be new or empty): a results folder per scenario, comparison.csv,
-  comparison.json, comparison.md and report.html (charts, no network needed).
-  --seed N      replaces every scenario's seed
-  --set k=v     overrides one key in every scenario (repeatable), e.g. --set\u00a0duration=2h
-  --shards N    splits each scenario's fleet into N shards run in parallel (see inferwatt run); the
-                scenarios then run cores / N at a time
-  --no-tui      plain progress lines instead of the live view (also without a TTY, or with CI set)
-  --verbose     also print the runs' logs (NDJSON) on stderr; implies --no-tui
-  --force       write into an --out folder that is not empty (same-named files are replaced)`;
+import { UsageError } from "../scenario/errors.ts";
+import { COMPARE_USAGE } from "./usage.ts";
+import { parseIntFlag } from "./parse-flags.ts";
 
 export async function compareCommand(argv: string[], out: (s: string) => void): Promise<number> {
   const { values, positionals: files } = parseRunFlags(argv);
@@ -54,6 +41,8 @@ export async function compareCommand(argv: string[], out: (s: string) => void): 
     return { file: files[i], set, seed, shards, outDir, verbose };
   });
   const live = liveViewWanted({ noTui: values["no-tui"] ?? false, verbose, isTTY: process.stdout.isTTY === true, env: process.env });
+  // the live view (ink, react) is loaded only when it is shown
+  const liveView = live ? await import("./compare-live.tsx") : null;
   const store = createStore(compareStarting(names));
   const updates = batchedUpdates(store);
   const plain = jobs.map((_, i) => plainProgress(out, 0.25, `${names[i]}: `));
@@ -64,7 +53,7 @@ export async function compareCommand(argv: string[], out: (s: string) => void): 
   }, Math.max(1, Math.floor(availableParallelism() / shards)));
   const interrupt = onInterrupt(() => pool.stop());
   try {
-    const view = live ? showCompareLive(store) : null;
+    const view = liveView ? liveView.showCompareLive(store) : null;
     const outcomes = await pool.done;
     updates.close();
     const runs = outcomes.flatMap((o) => (o ? [readRunData(o.outDir)] : []));

@@ -1,6 +1,6 @@
 // Help texts reflowed to a width (80 columns by default, the usual terminal): the usages are written
 // once, with long lines, and laid out here.
-import { wrapWords } from "../tui/fit.ts";
+import { wrapWords } from "../text/fit.ts";
 
 /** The usage line "inferwatt run <file> [--a] [--b] ..." wrapped before a "[" or "<", continuing under the first argument. */
 function wrapSynopsis(line: string, width: number): string[] {

@@ -1,68 +1,29 @@
-import { ScenarioError } from "../scenario/errors.ts";
-import { compareCommand, COMPARE_USAGE } from "./compare-command.ts";
-import { paperCommand, PAPER_USAGE } from "./paper-command.ts";
-import { runCommand, RUN_USAGE } from "./run-command.ts";
-import { schemaCommand, validateCommand } from "./scenario-commands.ts";
-import { sizeCommand, SIZE_USAGE } from "./size-command.ts";
-import { wrapWords } from "../tui/fit.ts";
+import { ScenarioError, UsageError } from "../scenario/errors.ts";
+import { wrapWords } from "../text/fit.ts";
 import { reflowUsage } from "./help-text.ts";
-import { UsageError } from "./usage-error.ts";
-
-const VALIDATE_USAGE = `inferwatt validate <scenario.yaml> [--set key.path=value ...]
-
-  Reads the scenario as run would (with the --set overrides) and checks it: every problem with its file,
-  key and what was expected, exit 2; or one line saying what it holds. Runs nothing.`;
-
-const SCHEMA_USAGE = `inferwatt schema
-
-  Prints the JSON Schema of scenario files (also in scenarios/scenario.schema.json), for editors that
-  complete and check YAML.`;
-
-/** Each command's help: its usage line, then what it does and its flags. */
-const HELP: Record<string, string> = {
-  run: RUN_USAGE,
-  compare: COMPARE_USAGE,
-  validate: VALIDATE_USAGE,
-  size: SIZE_USAGE,
-  schema: SCHEMA_USAGE,
-  paper: PAPER_USAGE,
-};
-
-/** What `inferwatt` alone prints: the commands, in a screen's height. */
-const OVERVIEW = `inferwatt: the energy of serving large language models at fleet scale
-
-  inferwatt run <scenario.yaml>          simulate a fleet, with a live view
-  inferwatt compare <a.yaml> <b.yaml>    scenarios side by side, and a report
-  inferwatt validate <scenario.yaml>     check a scenario, run nothing
-  inferwatt size <scenario.yaml>         nodes per pool for the peak hour
-  inferwatt schema                       print the scenario JSON Schema
-  inferwatt paper                        the paper's estimator, reproduced
-  inferwatt help [command]               every command's flags, or one command's`;
-
-/** `inferwatt help`: the overview, then every command's help. */
-export const USAGE = `${OVERVIEW}
-
-${Object.values(HELP)
-  .map((usage) => reflowUsage(usage))
-  .join("\n\n")}`;
+import { HELP, OVERVIEW, USAGE } from "./usage.ts";
 
 /** A command returns its exit code, or nothing for 0. */
 type Command = (argv: string[], out: (s: string) => void) => void | number | Promise<void | number>;
 
-const COMMANDS: Record<string, Command> = {
-  run: runCommand,
-  compare: compareCommand,
-  validate: validateCommand,
-  schema: schemaCommand,
-  size: sizeCommand,
-  paper: paperCommand,
-  help: (argv, out) => {
-    // `help`, `help --help`, `help help`: the whole text
-    const command = argv.find((a) => a !== "--help" && a !== "-h" && a !== "help");
-    if (command !== undefined && !Object.hasOwn(HELP, command))
-      throw new UsageError(`no help for "${command}"; expected one of: ${Object.keys(HELP).join(", ")} (or none: every command)`);
-    out((command === undefined ? USAGE : reflowUsage(HELP[command])) + "\n");
-  },
+// Each command's module is loaded when the command runs: the others' dependencies (ink, react, zod,
+// the report writers) would take most of a short command's time.
+const COMMANDS: Record<string, () => Promise<Command>> = {
+  run: async () => (await import("./run-command.ts")).runCommand,
+  compare: async () => (await import("./compare-command.ts")).compareCommand,
+  validate: async () => (await import("./scenario-commands.ts")).validateCommand,
+  schema: async () => (await import("./scenario-commands.ts")).schemaCommand,
+  size: async () => (await import("./size-command.ts")).sizeCommand,
+  paper: async () => (await import("./paper-command.ts")).paperCommand,
+  help: async () => helpCommand,
+};
+
+const helpCommand: Command = (argv, out) => {
+  // `help`, `help --help`, `help help`: the whole text
+  const command = argv.find((a) => a !== "--help" && a !== "-h" && a !== "help");
+  if (command !== undefined && !Object.hasOwn(HELP, command))
+    throw new UsageError(`no help for "${command}"; expected one of: ${Object.keys(HELP).join(", ")} (or none: every command)`);
+  out((command === undefined ? USAGE : reflowUsage(HELP[command])) + "\n");
 };
 
 /** Runs one command; returns the exit code (0 done, 2 the user's input is wrong, 130 interrupted, 1 a bug). */
@@ -81,7 +42,7 @@ export async function main(argv: string[], out = (s: string) => process.stdout.w
       out(reflowUsage(HELP[name]) + "\n");
       return 0;
     }
-    return (await command(joinNegativeValues(rest), out)) ?? 0;
+    return (await (await command())(joinNegativeValues(rest), out)) ?? 0;
   } catch (e) {
     if (e instanceof ScenarioError) {
       err(`inferwatt ${name}: the scenario is not valid:\n${e.message}\n`);

@@ -1,17 +1,8 @@
 import { runPaperEstimator, type PaperResult } from "../../models/paper/estimator.ts";
 import { PARAM_SET_NAMES, type ParamSetName } from "../../models/paper/params.ts";
 import { PUBLISHED } from "../../models/paper/published.ts";
-import { parseIntFlag, UsageError, parseFlags } from "./usage-error.ts";
-
-export const PAPER_USAGE = `inferwatt paper [--params joule|v1] [--samples N] [--seed N] [--input-tokens N] [--power-proportional] [--json]
-
-  The bottom-up estimator of Oviedo et al., "Energy Use of AI Inference" (2025/2026), reproduced.
-  --params              joule (journal version, 0.31 Wh; default) or v1 (arXiv v1, 0.34 Wh)
-  --samples N           Monte Carlo samples per model and regime (default 10000, the paper's)
-  --seed N              seed of every random stream (default 42)
-  --input-tokens N      sensitivity: N input tokens instead of 500, charged at 1/30 of an output token
-  --power-proportional  sensitivity: PU = 0.24 + 0.56 min(TPS / TPS_max, 1) instead of a log-normal draw
-  --json                print one JSON object instead of tables`;
+import { UsageError } from "../scenario/errors.ts";
+import { parseIntFlag, parseFlags } from "./parse-flags.ts";
 
 export function paperCommand(argv: string[], out: (s: string) => void): void {
   const { values } = parseFlags({

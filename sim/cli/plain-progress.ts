@@ -1,5 +1,5 @@
 import type { SimProgress } from "../engine/result.ts";
-import { progressLine } from "./format.ts";
+import { progressLine } from "../tui/plain-lines.ts";
 
 /** A progress callback that prints a plain line each time another `step` of simulated time has passed (a few per run). */
 export function plainProgress(out: (s: string) => void, step = 0.1, prefix = ""): (p: SimProgress) => void {

@@ -1,34 +1,20 @@
 import { availableParallelism } from "node:os";
-import { startReplications } from "../run/replications.ts";
-import { runInWorker } from "../run/run-in-worker.ts";
-import type { RunJob } from "../run/run-job.ts";
-import { loadScenario } from "../scenario/load.ts";
+import { startReplications } from "../jobs/replication-pool.ts";
+import { runInWorker } from "../jobs/run-in-worker.ts";
+import type { RunJob } from "../jobs/run-job.ts";
+import { loadScenario } from "../scenario-file/load.ts";
 import { batchedUpdates } from "../tui/batched-updates.ts";
+import { RUN_STARTING, type RunState } from "../tui/run-state.ts";
+import { createStore } from "../tui/store.ts";
 import { makeResultsDir } from "../report/results-dir.ts";
-import { finalSummaryLines } from "./format.ts";
+import { finalSummaryLines } from "../tui/plain-lines.ts";
 import { EXIT_INTERRUPTED, onInterrupt } from "./interrupt.ts";
 import { liveViewWanted } from "./live-view-wanted.ts";
 import { plainProgress } from "./plain-progress.ts";
-import { runStore, showRunLive } from "./run-live.tsx";
 import { parseRunFlags, parseShards } from "./run-flags.ts";
-import { parseIntFlag, UsageError } from "./usage-error.ts";
-
-export const RUN_USAGE = `inferwatt run <scenario.yaml> [--out DIR] [--seed N] [--set key.path=value ...] [--shards N] [--no-tui] [--verbose] [--force]
-
-  Simulates the scenario (in a worker thread) and writes results/<name>-<UTC\u00a0time>/ (or --out DIR, which
-  must be new or empty): manifest.json, summary.json, timeseries.csv, classes.csv, energy_quantiles.csv,
-  report.html, run.log. On a terminal a live view shows the run; Ctrl+C stops it early, writes partial
-  results marked incomplete and exits with 130.
-  --seed N      replaces the scenario's seed
-  --set k=v     overrides one key (repeatable), e.g. --set\u00a0pools.0.nodes=500 --set\u00a0duration=1h;
-                a list item by index or by name: --set\u00a0pools.llama-405b.nodes=500
-  --shards N    splits the fleet into N shards (each a 1/N share of every pool's nodes and of the
-                arrivals) simulated in parallel worker threads and merged; routing happens within a
-                shard. Meant for fleets of thousands of nodes (there, within 0.01 % of one run);
-                use as many shards as the machine has cores
-  --no-tui      plain progress lines instead of the live view (also without a TTY, or with CI set)
-  --verbose     also print the run's log (NDJSON) on stderr; implies --no-tui
-  --force       write into an --out folder that is not empty (the run's files replace same-named ones)`;
+import { UsageError } from "../scenario/errors.ts";
+import { RUN_USAGE } from "./usage.ts";
+import { parseIntFlag } from "./parse-flags.ts";
 
 export async function runCommand(argv: string[], out: (s: string) => void): Promise<number> {
   const { values, positionals } = parseRunFlags(argv);
@@ -42,13 +28,15 @@ export async function runCommand(argv: string[], out: (s: string) => void): Prom
   const shards = parseShards(values.shards, [{ file, scenario }]);
   const job: RunJob = { file, set, seed, shards, outDir: makeResultsDir(scenario.name, values.out, "results", values.force ?? false), verbose };
   const live = liveViewWanted({ noTui: values["no-tui"] ?? false, verbose, isTTY: process.stdout.isTTY === true, env: process.env });
-  const store = runStore();
+  // the live view (ink, react) is loaded only when it is shown
+  const liveView = live ? await import("./run-live.tsx") : null;
+  const store = createStore<RunState>(RUN_STARTING);
   const updates = batchedUpdates(store);
   const handle = runInWorker(job, live ? (progress) => updates.queue((s) => ({ ...s, progress })) : plainProgress(out));
   let stopCurrent = () => handle.stop();
   const interrupt = onInterrupt(() => stopCurrent());
   try {
-    const outcome = live ? await showRunLive(store, handle, updates, scenario.name, scenario.facility) : await handle.done;
+    const outcome = liveView ? await liveView.showRunLive(store, handle, updates, scenario.name, scenario.facility) : await handle.done;
     if (!live) out(finalSummaryLines(outcome.summary, outcome.outDir).join("\n") + "\n");
     if (outcome.incomplete || interrupt.interrupted()) return EXIT_INTERRUPTED;
     if (scenario.replications > 1) {

@@ -1,6 +1,7 @@
 import { MAX_SHARDS, shardProblem } from "../scenario/shard.ts";
 import type { Scenario } from "../scenario/types.ts";
-import { parseIntFlag, UsageError, parseFlags } from "./usage-error.ts";
+import { UsageError } from "../scenario/errors.ts";
+import { parseIntFlag, parseFlags } from "./parse-flags.ts";
 
 /** The flags `run` and `compare` share, parsed; positionals are the scenario files. */
 export function parseRunFlags(argv: string[]) {

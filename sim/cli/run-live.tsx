@@ -1,13 +1,10 @@
 import { render } from "ink";
-import type { RunHandle } from "../run/run-in-worker.ts";
-import type { RunOutcome } from "../run/execute.ts";
+import type { RunHandle } from "../jobs/run-in-worker.ts";
+import type { RunOutcome } from "../jobs/execute.ts";
 import { RunApp } from "../tui/RunApp.tsx";
 import type { FacilityFactors } from "../tui/RunView.tsx";
-import { RUN_STARTING, type RunState } from "../tui/run-state.ts";
-import { createStore, type Store } from "../tui/store.ts";
-
-/** The store the worker's progress goes into, to be shown by showRunLive. */
-export const runStore = (): Store<RunState> => createStore<RunState>(RUN_STARTING);
+import type { RunState } from "../tui/run-state.ts";
+import type { Store } from "../tui/store.ts";
 
 /** Shows the live view of a run until it ends; the final summary stays on screen. */
 export async function showRunLive(

@@ -1,6 +1,7 @@
-import { scenarioJsonSchema } from "../scenario/json-schema.ts";
-import { loadScenario } from "../scenario/load.ts";
-import { parseFlags, UsageError } from "./usage-error.ts";
+import { scenarioJsonSchema } from "../scenario-file/json-schema.ts";
+import { loadScenario } from "../scenario-file/load.ts";
+import { UsageError } from "../scenario/errors.ts";
+import { parseFlags } from "./parse-flags.ts";
 
 /** `inferwatt validate <scenario.yaml> [--set k=v ...]`: the scenario as run would read it, checked; nothing run. */
 export function validateCommand(argv: string[], out: (s: string) => void): void {

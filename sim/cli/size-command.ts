@@ -1,11 +1,8 @@
 import { sizePools } from "../fleet/offered-work.ts";
-import { loadScenario } from "../scenario/load.ts";
-import { UsageError, parseFlags } from "./usage-error.ts";
-
-export const SIZE_USAGE = `inferwatt size <scenario.yaml> [--utilization U] [--set k=v ...]
-
-  Nodes per pool that serve the scenario's peak hour with the offered work at U (default 0.8) of what
-  the nodes deliver at full batch: ceil(peak queries/s x mean work per query / U).`;
+import { loadScenario } from "../scenario-file/load.ts";
+import { UsageError } from "../scenario/errors.ts";
+import { SIZE_USAGE } from "./usage.ts";
+import { parseFlags } from "./parse-flags.ts";
 
 export function sizeCommand(argv: string[], out: (s: string) => void): void {
   const { values, positionals } = parseFlags({

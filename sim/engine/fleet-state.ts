@@ -1,6 +1,6 @@
 import type { Rng, StreamFactory } from "../../models/rng.ts";
 import type { TpsModel } from "../../models/throughput.ts";
-import { diurnalMultiplier } from "../arrivals/diurnal.ts";
+import { diurnalMultiplier } from "../../models/diurnal.ts";
 import { autoscaleTarget } from "../fleet/autoscale-rule.ts";
 import { Fifo } from "../fleet/fifo.ts";
 import { LoadIndex } from "../fleet/load-index.ts";

@@ -1,4 +1,4 @@
-import { LogHistogram } from "../metrics/log-histogram.ts";
+import { LogHistogram } from "../stats/log-histogram.ts";
 import type { ClassTotals, PoolProgress, PoolTotals, SimProgress, SimResult, TimeseriesRow } from "./result.ts";
 
 // Shards of one scenario (sim/scenario/shard.ts) are independent fleets: what they count and the

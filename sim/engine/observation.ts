@@ -1,4 +1,4 @@
-import { LogHistogram } from "../metrics/log-histogram.ts";
+import { LogHistogram } from "../stats/log-histogram.ts";
 import { ARRIVAL_S, STRIDE } from "../fleet/query-slots.ts";
 import type { Scenario } from "../scenario/types.ts";
 import type { Attribution } from "./attribution.ts";

@@ -1,4 +1,4 @@
-import type { LogHistogram } from "../metrics/log-histogram.ts";
+import type { LogHistogram } from "../stats/log-histogram.ts";
 
 export interface TimeseriesRow {
   readonly tS: number;

@@ -1,7 +1,7 @@
 import { lengthSampler, type LengthSpec } from "../../models/lengths.ts";
 import { makeRng } from "../../models/rng.ts";
 import { queryWorkNodeS } from "../../models/work.ts";
-import { diurnalMax } from "../arrivals/diurnal.ts";
+import { diurnalMax } from "../../models/diurnal.ts";
 import type { Pool, Scenario } from "../scenario/types.ts";
 
 export interface PoolSizing {

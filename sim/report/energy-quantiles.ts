@@ -1,5 +1,5 @@
 import type { SimResult } from "../engine/result.ts";
-import { LogHistogram } from "../metrics/log-histogram.ts";
+import { LogHistogram } from "../stats/log-histogram.ts";
 
 /** Quantile levels written to energy_quantiles.csv: 0.5 %, 1.5 %, ..., 99.5 % (midpoints of 100 equal shares). */
 export const ENERGY_QUANTILE_LEVELS = Array.from({ length: 100 }, (_, i) => (i + 0.5) / 100);

@@ -2,7 +2,8 @@ import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import type { Scenario } from "../scenario/types.ts";
 
-const ROOT = new URL("../../", import.meta.url);
+// the project's folder, from sim/report/ or (compiled) dist/sim/report/
+const ROOT = new URL(import.meta.url.endsWith(".js") ? "../../../" : "../../", import.meta.url);
 
 export const VERSION: string = JSON.parse(readFileSync(new URL("package.json", ROOT), "utf8")).version;
 

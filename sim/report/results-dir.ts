@@ -1,6 +1,6 @@
 import { accessSync, constants, existsSync, mkdirSync, readdirSync, statSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { UsageError } from "../cli/usage-error.ts";
+import { UsageError } from "../scenario/errors.ts";
 
 /** 20261130T011200Z: sortable, and safe in a folder name on every system. */
 export function utcStamp(d = new Date()): string {

@@ -1,4 +1,4 @@
-import { ENERGY_QUANTILES, LATENCY_QUANTILES, LogHistogram, quantiles } from "../metrics/log-histogram.ts";
+import { ENERGY_QUANTILES, LATENCY_QUANTILES, LogHistogram, quantiles } from "../stats/log-histogram.ts";
 import type { ClassTotals, SimResult } from "../engine/result.ts";
 import type { Scenario } from "../scenario/types.ts";
 

@@ -1,3 +1,11 @@
+/**
+ * The user's input is wrong (a flag, a folder, a command): printed as one clear message, exit code 2,
+ * no stack trace. A wrong scenario file is a ScenarioError.
+ */
+export class UsageError extends Error {
+  override readonly name = "UsageError";
+}
+
 /** One thing wrong with a scenario: where (a key path like `pools.0.nodes`, or a line) and what. */
 export interface Problem {
   /** Dot-separated key path, array indices as numbers; "" for the whole file. */

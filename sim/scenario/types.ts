@@ -1,12 +1,10 @@
+import type { Diurnal } from "../../models/diurnal.ts";
 import type { HardwareProfile } from "../../models/hardware-types.ts";
 import type { LengthSpec } from "../../models/lengths.ts";
 import type { TpsModel } from "../../models/throughput.ts";
 
-/** The arrival rate's shape over a day, as multipliers of the mean rate. */
-export type Diurnal =
-  | { readonly kind: "none" }
-  | { readonly kind: "sinusoid"; readonly peakToTrough: number; readonly peakHour: number }
-  | { readonly kind: "hourly"; readonly multipliers: readonly number[] };
+// the day's shape is a workload model (models/diurnal.ts); a scenario holds one
+export type { Diurnal } from "../../models/diurnal.ts";
 
 export interface QueryClass {
   readonly name: string;

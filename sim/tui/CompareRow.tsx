@@ -1,5 +1,5 @@
 import { Text } from "ink";
-import { clock, mwText, wallTime } from "../cli/format.ts";
+import { clock, mwText, wallTime } from "../text/format.ts";
 import type { CompareRowState } from "./compare-state.ts";
 import { ProgressBar } from "./ProgressBar.tsx";
 

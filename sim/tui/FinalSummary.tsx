@@ -1,7 +1,7 @@
 import { Box, Text } from "ink";
-import { finalSummaryLines } from "../cli/format.ts";
+import { finalSummaryLines } from "./plain-lines.ts";
 import type { Summary } from "../report/summary.ts";
-import { wrapHanging } from "./fit.ts";
+import { wrapHanging } from "../text/fit.ts";
 
 /**
  * The compact summary left on screen when a run ends (the same lines the plain output prints; a line

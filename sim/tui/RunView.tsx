@@ -1,8 +1,8 @@
 import { Box, Text } from "ink";
 import type { ReactNode } from "react";
 import type { PoolProgress, SimProgress } from "../engine/result.ts";
-import { clock, mwText, si, wallTime } from "../cli/format.ts";
-import { fitParts } from "./fit.ts";
+import { clock, mwText, si, wallTime } from "../text/format.ts";
+import { fitParts } from "../text/fit.ts";
 import { ProgressBar } from "./ProgressBar.tsx";
 import { Sparkline } from "./Sparkline.tsx";
 

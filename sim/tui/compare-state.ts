@@ -1,6 +1,6 @@
 import type { SimProgress } from "../engine/result.ts";
 import type { ComparisonTable } from "../report/comparison.ts";
-import type { RunOutcome } from "../run/execute.ts";
+import type { RunOutcome } from "../jobs/execute.ts";
 
 export type RowStatus = "queued" | "running" | "done" | "skipped";
 

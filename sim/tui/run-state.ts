@@ -1,5 +1,5 @@
 import type { SimProgress } from "../engine/result.ts";
-import type { RunOutcome } from "../run/execute.ts";
+import type { RunOutcome } from "../jobs/execute.ts";
 
 /** What the live view of one run shows: the latest snapshot, then the outcome. */
 export interface RunState {

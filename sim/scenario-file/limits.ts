@@ -1,5 +1,5 @@
-import { gotExpected, type Problem } from "./errors.ts";
-import type { Pool } from "./types.ts";
+import { gotExpected, type Problem } from "../scenario/errors.ts";
+import type { Pool } from "../scenario/types.ts";
 
 /**
  * What one run can hold on this class of machine (24 GiB) and keep exact. Each node costs about

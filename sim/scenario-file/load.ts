@@ -1,12 +1,12 @@
 import { readFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
-import { ScenarioError, type Problem } from "./errors.ts";
+import { ScenarioError, type Problem } from "../scenario/errors.ts";
 import { problemsFromIssues } from "./issues.ts";
 import { resolveScenario } from "./resolve.ts";
 import { rawScenarioSchema } from "./schema.ts";
 import { applySetWithPaths } from "./set.ts";
 import { fixUncertainValues } from "./uncertain-values.ts";
-import type { Scenario } from "./types.ts";
+import type { Scenario } from "../scenario/types.ts";
 import { parseYamlText } from "./yaml-text.ts";
 
 export interface LoadOptions {

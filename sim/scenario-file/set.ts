@@ -1,5 +1,5 @@
 import { parse as parseYaml } from "yaml";
-import { gotExpected, ScenarioError, showValue, type Problem } from "./errors.ts";
+import { gotExpected, ScenarioError, showValue, type Problem } from "../scenario/errors.ts";
 
 /**
  * `raw` with each `key.path=value` assignment applied (a copy; `raw` is left alone), as

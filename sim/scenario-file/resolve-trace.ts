@@ -2,11 +2,11 @@ import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import { parseDurationS } from "../../models/duration.ts";
 import type { LengthSpec } from "../../models/lengths.ts";
-import type { LogHistogram } from "../metrics/log-histogram.ts";
+import type { LogHistogram } from "../stats/log-histogram.ts";
 import { scanTrace, type TraceScan } from "../arrivals/trace-scan.ts";
-import { gotExpected, TraceError, type Problem } from "./errors.ts";
+import { gotExpected, TraceError, type Problem } from "../scenario/errors.ts";
 import type { RawTraceWorkload } from "./schema.ts";
-import type { LengthMatch, QueryClass, Scenario, TraceReplay } from "./types.ts";
+import type { LengthMatch, QueryClass, Scenario, TraceReplay } from "../scenario/types.ts";
 
 const DAY_S = 86_400;
 

@@ -1,5 +1,5 @@
 import { LineCounter, parseDocument } from "yaml";
-import { ScenarioError, type Problem } from "./errors.ts";
+import { ScenarioError, type Problem } from "../scenario/errors.ts";
 
 /** The YAML tree of `text`; syntax errors (all of them) become a ScenarioError with line and column. */
 export function parseYamlText(text: string, file: string): unknown {

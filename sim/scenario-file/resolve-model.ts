@@ -1,6 +1,6 @@
 import { paperTpsModels, type TpsModel } from "../../models/throughput.ts";
 import { didYouMean } from "./did-you-mean.ts";
-import { gotExpected, type Problem } from "./errors.ts";
+import { gotExpected, type Problem } from "../scenario/errors.ts";
 import type { RawPool } from "./schema.ts";
 
 /** A pool's model: a fitted model of the throughput table by name, or an inline regression or constant. */

@@ -2,7 +2,7 @@ import { availableParallelism } from "node:os";
 import { mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { writeFileAtomic } from "../report/atomic-write.ts";
-import { replicationsBlock, type ReplicationsBlock } from "../report/replications.ts";
+import { replicationsBlock, type ReplicationsBlock } from "../report/replication-spread.ts";
 import type { RunOutcome } from "./execute.ts";
 import type { PoolEvents, PoolHandle } from "./run-pool.ts";
 import { runPool } from "./run-pool.ts";

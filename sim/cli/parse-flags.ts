@@ -1,10 +1,6 @@
 import { parseArgs, type ParseArgsConfig } from "node:util";
-import { didYouMean } from "../scenario/did-you-mean.ts";
-
-/** The user's input is wrong: printed as one clear message, exit code 2, no stack trace. */
-export class UsageError extends Error {
-  override readonly name = "UsageError";
-}
+import { UsageError } from "../scenario/errors.ts";
+import { didYouMean } from "../scenario-file/did-you-mean.ts";
 
 /** A whole number >= min from a flag's text, or a UsageError naming the flag. */
 export function parseIntFlag(flag: string, text: string | undefined, min: number): number | undefined {

@@ -4,7 +4,7 @@ import { parse as parseYaml } from "yaml";
 import { applyHardwareOverrides, knownHardwareProfiles, loadHardwareProfile } from "../../models/hardware.ts";
 import type { HardwareProfile } from "../../models/hardware-types.ts";
 import { didYouMean } from "./did-you-mean.ts";
-import { gotExpected, type Problem } from "./errors.ts";
+import { gotExpected, type Problem } from "../scenario/errors.ts";
 import type { RawPool } from "./schema.ts";
 
 /**

@@ -1,8 +1,8 @@
-// Simulates one shard of a run in a worker thread (started by sharded.ts through worker-bootstrap.js)
+// Simulates one shard of a run in a worker thread (started by sharded.ts, see worker.ts)
 // and posts its progress and its result (not files: the run worker merges the shards and writes).
 import { parentPort, workerData } from "node:worker_threads";
 import { simulate } from "../engine/simulation.ts";
-import { loadScenario } from "../scenario/load.ts";
+import { loadScenario } from "../scenario-file/load.ts";
 import { shardScenario, shardStreams } from "../scenario/shard.ts";
 import { STOP, type ShardJob, type ShardMessage } from "./run-job.ts";
 

@@ -1,6 +1,6 @@
 import type { z } from "zod";
 import { didYouMean } from "./did-you-mean.ts";
-import { gotExpected, joinPath, valueAt, type Problem } from "./errors.ts";
+import { gotExpected, joinPath, valueAt, type Problem } from "../scenario/errors.ts";
 import { knownKeysOf } from "./strict.ts";
 
 type Issue = z.core.$ZodIssue;

@@ -1,7 +1,7 @@
-import { gotExpected, type Problem } from "./errors.ts";
+import { gotExpected, type Problem } from "../scenario/errors.ts";
 import { resolveTraceWorkload } from "./resolve-trace.ts";
 import type { RawGeneratedWorkload, RawScenario } from "./schema.ts";
-import type { Diurnal, Scenario } from "./types.ts";
+import type { Diurnal, Scenario } from "../scenario/types.ts";
 
 const SHARE_TOLERANCE = 1e-6;
 

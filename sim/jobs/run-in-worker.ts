@@ -14,6 +14,7 @@ export interface RunHandle {
 export function runInWorker(job: RunJob, onProgress: (p: SimProgress) => void): RunHandle {
   const stopFlag = new SharedArrayBuffer(4);
   const { done } = startWorker<WorkerMessage, RunOutcome>(
+    "run-worker",
     { job, stopFlag },
     (m) => (m.type === "progress" ? void onProgress(m.progress) : m.outcome),
     `the run worker for ${job.file}`,

@@ -56,7 +56,8 @@ export async function simulateSharded(
 
 function runShard(shard: ShardJob, stopFlag: SharedArrayBuffer, onProgress: (p: SimProgress) => void) {
   const { done, worker } = startWorker<ShardMessage, SimResult>(
-    { entry: "./shard-worker.ts", shard, stopFlag },
+    "shard-worker",
+    { shard, stopFlag },
     (m) => (m.type === "progress" ? void onProgress(m.progress) : m.result),
     `shard ${shard.index + 1} of ${shard.count} of ${shard.job.file}`,
   );

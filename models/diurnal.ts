@@ -1,4 +1,8 @@
-import type { Diurnal } from "../scenario/types.ts";
+/** The arrival rate's shape over a day, as multipliers of the mean rate. */
+export type Diurnal =
+  | { readonly kind: "none" }
+  | { readonly kind: "sinusoid"; readonly peakToTrough: number; readonly peakHour: number }
+  | { readonly kind: "hourly"; readonly multipliers: readonly number[] };
 
 /**
  * The arrival-rate multiplier at simulated time t (seconds since midnight of day 0), mean 1 over a day.

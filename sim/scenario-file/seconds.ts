@@ -1,5 +1,5 @@
 import { parseDurationS } from "../../models/duration.ts";
-import { gotExpected, type Problem } from "./errors.ts";
+import { gotExpected, type Problem } from "../scenario/errors.ts";
 
 /** A duration key in seconds; a problem naming `path` (and NaN) when it does not parse. */
 export function seconds(value: string | number, path: string, problems: Problem[], positive: boolean): number {

@@ -1,6 +1,6 @@
 import { lognormalFromP5P95, lognormalSampler } from "../../models/lognormal.ts";
 import { makeRng } from "../../models/rng.ts";
-import { gotExpected, type Problem } from "./errors.ts";
+import { gotExpected, type Problem } from "../scenario/errors.ts";
 
 /**
  * Physical floors for draws: the paper's PUE log-normal (P5 1.05, P95 1.6) puts 1.2 % of its mass

@@ -1,7 +1,7 @@
-// Runs one scenario in a worker thread (started by run-in-worker.ts through worker-bootstrap.js): as
+// Runs one scenario in a worker thread (started by run-in-worker.ts, see worker.ts): as
 // one simulation, or split into shards that run in worker threads of their own (sharded.ts).
 import { parentPort, workerData } from "node:worker_threads";
-import { loadScenario } from "../scenario/load.ts";
+import { loadScenario } from "../scenario-file/load.ts";
 import { executeRun, type ExecuteOptions } from "./execute.ts";
 import { STOP, type RunJob, type WorkerMessage } from "./run-job.ts";
 import { runSharded } from "./sharded.ts";

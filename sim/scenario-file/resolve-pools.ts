@@ -1,10 +1,10 @@
 import { didYouMean } from "./did-you-mean.ts";
-import { gotExpected, type Problem } from "./errors.ts";
+import { gotExpected, type Problem } from "../scenario/errors.ts";
 import { resolveHardware } from "./resolve-hardware.ts";
 import { resolveModel } from "./resolve-model.ts";
 import { seconds } from "./seconds.ts";
 import type { RawPool } from "./schema.ts";
-import type { Pool } from "./types.ts";
+import type { Pool } from "../scenario/types.ts";
 
 const SHARE_TOLERANCE = 1e-6;
 

@@ -1,5 +1,5 @@
-export { ScenarioError, type Problem } from "./errors.ts";
+export { ScenarioError, type Problem } from "../scenario/errors.ts";
 export { scenarioJsonSchema } from "./json-schema.ts";
 export { loadScenario, parseScenario, type LoadOptions } from "./load.ts";
 export { applySet } from "./set.ts";
-export type * from "./types.ts";
+export type * from "../scenario/types.ts";

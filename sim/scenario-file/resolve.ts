@@ -1,11 +1,11 @@
 import { centralValue } from "../../models/uncertain.ts";
 import { seconds } from "./seconds.ts";
-import { gotExpected, ScenarioError, type Problem } from "./errors.ts";
+import { gotExpected, ScenarioError, type Problem } from "../scenario/errors.ts";
 import { checkLimits } from "./limits.ts";
 import { resolvePools } from "./resolve-pools.ts";
 import { resolveWorkload } from "./resolve-workload.ts";
 import type { RawScenario } from "./schema.ts";
-import type { Scenario } from "./types.ts";
+import type { Scenario } from "../scenario/types.ts";
 
 /** Default time-series interval: 5 minutes, or a twelfth of the run if that is shorter. */
 const TIMESERIES_INTERVAL_S = 300;

@@ -1,0 +1,87 @@
+// Every command's help text, apart from the commands themselves: `inferwatt`, `inferwatt help` and a
+// command's --help print it without loading the command (ink, react, zod, the report writers).
+import { reflowUsage } from "./help-text.ts";
+
+export const RUN_USAGE = `inferwatt run <scenario.yaml> [--out DIR] [--seed N] [--set key.path=value ...] [--shards N] [--no-tui] [--verbose] [--force]
+
+  Simulates the scenario (in a worker thread) and writes results/<name>-<UTC\u00a0time>/ (or --out DIR, which
+  must be new or empty): manifest.json, summary.json, timeseries.csv, classes.csv, energy_quantiles.csv,
+  report.html, run.log. On a terminal a live view shows the run; Ctrl+C stops it early, writes partial
+  results marked incomplete and exits with 130.
+  --seed N      replaces the scenario's seed
+  --set k=v     overrides one key (repeatable), e.g. --set\u00a0pools.0.nodes=500 --set\u00a0duration=1h;
+                a list item by index or by name: --set\u00a0pools.llama-405b.nodes=500
+  --shards N    splits the fleet into N shards (each a 1/N share of every pool's nodes and of the
+                arrivals) simulated in parallel worker threads and merged; routing happens within a
+                shard. Meant for fleets of thousands of nodes (there, within 0.01 % of one run);
+                use as many shards as the machine has cores
+  --no-tui      plain progress lines instead of the live view (also without a TTY, or with CI set)
+  --verbose     also print the run's log (NDJSON) on stderr; implies --no-tui
+  --force       write into an --out folder that is not empty (the run's files replace same-named ones)`;
+
+export const COMPARE_USAGE = `inferwatt compare <a.yaml> <b.yaml> ... [--out DIR] [--seed N] [--set key.path=value ...] [--shards N] [--no-tui] [--verbose] [--force]
+
+  Runs the scenarios side by side in worker threads (as many at once as the machine has cores), then
+  prints a table of each one's figures and its ratio to the first. Writes results/compare-<UTC\u00a0time>/
+  (or --out DIR, which must be new or empty): a results folder per scenario, comparison.csv,
+  comparison.json, comparison.md and report.html (charts, no network needed).
+  --seed N      replaces every scenario's seed
+  --set k=v     overrides one key in every scenario (repeatable), e.g. --set\u00a0duration=2h
+  --shards N    splits each scenario's fleet into N shards run in parallel (see inferwatt run); the
+                scenarios then run cores / N at a time
+  --no-tui      plain progress lines instead of the live view (also without a TTY, or with CI set)
+  --verbose     also print the runs' logs (NDJSON) on stderr; implies --no-tui
+  --force       write into an --out folder that is not empty (same-named files are replaced)`;
+
+export const VALIDATE_USAGE = `inferwatt validate <scenario.yaml> [--set key.path=value ...]
+
+  Reads the scenario as run would (with the --set overrides) and checks it: every problem with its file,
+  key and what was expected, exit 2; or one line saying what it holds. Runs nothing.`;
+
+export const SIZE_USAGE = `inferwatt size <scenario.yaml> [--utilization U] [--set k=v ...]
+
+  Nodes per pool that serve the scenario's peak hour with the offered work at U (default 0.8) of what
+  the nodes deliver at full batch: ceil(peak queries/s x mean work per query / U).`;
+
+export const SCHEMA_USAGE = `inferwatt schema
+
+  Prints the JSON Schema of scenario files (also in scenarios/scenario.schema.json), for editors that
+  complete and check YAML.`;
+
+export const PAPER_USAGE = `inferwatt paper [--params joule|v1] [--samples N] [--seed N] [--input-tokens N] [--power-proportional] [--json]
+
+  The bottom-up estimator of Oviedo et al., "Energy Use of AI Inference" (2025/2026), reproduced.
+  --params              joule (journal version, 0.31 Wh; default) or v1 (arXiv v1, 0.34 Wh)
+  --samples N           Monte Carlo samples per model and regime (default 10000, the paper's)
+  --seed N              seed of every random stream (default 42)
+  --input-tokens N      sensitivity: N input tokens instead of 500, charged at 1/30 of an output token
+  --power-proportional  sensitivity: PU = 0.24 + 0.56 min(TPS / TPS_max, 1) instead of a log-normal draw
+  --json                print one JSON object instead of tables`;
+
+/** Each command's help: its usage line, then what it does and its flags. */
+export const HELP: Record<string, string> = {
+  run: RUN_USAGE,
+  compare: COMPARE_USAGE,
+  validate: VALIDATE_USAGE,
+  size: SIZE_USAGE,
+  schema: SCHEMA_USAGE,
+  paper: PAPER_USAGE,
+};
+
+/** What `inferwatt` alone prints: the commands, in a screen's height. */
+export const OVERVIEW = `inferwatt: the energy of serving large language models at fleet scale
+
+  inferwatt run <scenario.yaml>          simulate a fleet, with a live view
+  inferwatt compare <a.yaml> <b.yaml>    scenarios side by side, and a report
+  inferwatt validate <scenario.yaml>     check a scenario, run nothing
+  inferwatt size <scenario.yaml>         nodes per pool for the peak hour
+  inferwatt schema                       print the scenario JSON Schema
+  inferwatt paper                        the paper's estimator, reproduced
+  inferwatt help [command]               every command's flags, or one command's`;
+
+/** `inferwatt help`: the overview, then every command's help. */
+export const USAGE = `${OVERVIEW}
+
+${Object.values(HELP)
+  .map((usage) => reflowUsage(usage))
+  .join("\n\n")}`;
