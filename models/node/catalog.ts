@@ -42,6 +42,8 @@ export interface ModelSpec {
   /** Layers that keep (and read) the whole context; the others keep slidingWindow tokens. */
   readonly fullContextKvLayers: number;
   readonly vocabSize: number;
+  /** The LM head is the input embedding table (counted once in paramsTotal). */
+  readonly tiedEmbeddings: boolean;
   readonly defaultPrecision: Precision;
   readonly sources: Readonly<Record<string, string>>;
 }
@@ -125,6 +127,7 @@ export function parseModelSpec(doc: unknown, where: string): ModelSpec {
     slidingWindow: doc.sliding_window === undefined ? undefined : int(doc, "sliding_window"),
     fullContextKvLayers: int(doc, "full_context_kv_layers"),
     vocabSize: int(doc, "vocab_size"),
+    tiedEmbeddings: typeof doc.tied_embeddings === "boolean" ? doc.tied_embeddings : fail("tied_embeddings", "true or false", doc.tied_embeddings),
     defaultPrecision: precision as Precision,
     sources: isObject(doc.sources) ? (doc.sources as Record<string, string>) : fail("sources", "a mapping from key to where its value comes from", doc.sources),
   };

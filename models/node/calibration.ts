@@ -1,0 +1,44 @@
+import { readFileSync } from "node:fs";
+import { dataFile } from "../data-dir.ts";
+
+/** Efficiency factors of the node model, fitted by scripts/calibrate.ts on the H100 measurements. */
+export interface NodeCalibration {
+  /** Achieved fraction of HBM bandwidth reading weights and KV cache. */
+  readonly bandwidthFraction: number;
+  /** Achieved fraction of dense tensor FLOP/s in decode (matrix and attention work). */
+  readonly flopsFraction: number;
+  /** Achieved fraction of dense tensor FLOP/s in prefill. */
+  readonly prefillFlopsFraction: number;
+  /** Fixed time per decode step (scheduler, sampling, launch), seconds. */
+  readonly stepOverheadS: number;
+  /** Time per layer per step not accounted for by bytes or FLOPs (kernel boundaries), seconds. */
+  readonly layerOverheadS: number;
+  /** Latency of one tensor-parallel all-reduce (tp > 1), seconds. */
+  readonly allReduceS: number;
+  /** Latency of one MoE layer's expert-parallel dispatch and combine (ep > 1), seconds. */
+  readonly allToAllS: number;
+  /**
+   * Prompts per step at which half the prefill load shows in the median inter-token latency:
+   * median step = decode + prefill per prompt x lambda^2 / (lambda + this).
+   */
+  readonly medianPrefillLambda: number;
+  /** GPU power = idle + (max - idle) (base + memory u_mem + compute u_flop), u = achieved / peak. */
+  readonly power: { readonly base: number; readonly memory: number; readonly compute: number };
+}
+
+export interface CalibrationFile {
+  readonly calibration: NodeCalibration;
+  readonly provenance: Readonly<Record<string, unknown>>;
+}
+
+export const CALIBRATION_FILE = "node-calibration.json";
+
+/** The shipped calibration (models/data/node-calibration.json, written by npm run calibrate). */
+export function loadNodeCalibration(): NodeCalibration {
+  const path = dataFile(CALIBRATION_FILE);
+  const doc = JSON.parse(readFileSync(path, "utf8")) as CalibrationFile;
+  const c = doc.calibration;
+  const numbers = [c?.bandwidthFraction, c?.flopsFraction, c?.prefillFlopsFraction, c?.stepOverheadS, c?.layerOverheadS, c?.allReduceS, c?.allToAllS, c?.medianPrefillLambda, c?.power?.base, c?.power?.memory, c?.power?.compute];
+  if (!numbers.every((v) => typeof v === "number" && Number.isFinite(v))) throw new RangeError(`${path}: "calibration" must hold every factor as a number; run npm run calibrate`);
+  return c;
+}

@@ -1,0 +1,118 @@
+// npm run calibrate: fits the node model's efficiency factors (models/node/calibration.ts) on the
+// fitted split of the ML.ENERGY v3 H100 text-LLM rows, writes them with the fit's provenance to
+// models/data/node-calibration.json, and the predicted-vs-measured table to docs/node-model.md.
+import { writeFileSync } from "node:fs";
+import { CALIBRATION_FILE, type NodeCalibration } from "../models/node/calibration.ts";
+import { dataFile } from "../models/data-dir.ts";
+import { errorTable, measuredNodes, predictRow, splitOf, HELD_BACK_MODELS } from "../models/node/error-table.ts";
+import { loadMeasuredRows } from "../models/node/measurements.ts";
+import { renderNodeModelDoc } from "../models/node/docs-page.ts";
+
+const sigmoid = (x: number) => 1 / (1 + Math.exp(-x));
+const logit = (p: number) => Math.log(p / (1 - p));
+
+/** Parameter vector (unbounded) <-> calibration: fractions through a logistic, the rest through exp. */
+function toCalibration(x: readonly number[]): NodeCalibration {
+  return {
+    bandwidthFraction: sigmoid(x[0]),
+    flopsFraction: sigmoid(x[1]),
+    prefillFlopsFraction: sigmoid(x[2]),
+    stepOverheadS: Math.exp(x[3]),
+    layerOverheadS: Math.exp(x[4]),
+    allReduceS: Math.exp(x[5]),
+    allToAllS: Math.exp(x[6]),
+    medianPrefillLambda: Math.exp(x[7]),
+    power: { base: Math.exp(x[8]), memory: Math.exp(x[9]), compute: Math.exp(x[10]) },
+  };
+}
+
+const START: NodeCalibration = {
+  bandwidthFraction: 0.8,
+  flopsFraction: 0.5,
+  prefillFlopsFraction: 0.5,
+  stepOverheadS: 2e-3,
+  layerOverheadS: 20e-6,
+  allReduceS: 10e-6,
+  allToAllS: 30e-6,
+  medianPrefillLambda: 1,
+  power: { base: 0.3, memory: 0.3, compute: 0.3 },
+};
+
+function fromCalibration(c: NodeCalibration): number[] {
+  return [
+    logit(c.bandwidthFraction),
+    logit(c.flopsFraction),
+    logit(c.prefillFlopsFraction),
+    Math.log(c.stepOverheadS),
+    Math.log(c.layerOverheadS),
+    Math.log(c.allReduceS),
+    Math.log(c.allToAllS),
+    Math.log(c.medianPrefillLambda),
+    Math.log(c.power.base),
+    Math.log(c.power.memory),
+    Math.log(c.power.compute),
+  ];
+}
+
+/** Nelder-Mead simplex minimisation (standard coefficients 1, 2, 0.5, 0.5). */
+function nelderMead(f: (x: number[]) => number, x0: number[], step: number, iterations: number): number[] {
+  const n = x0.length;
+  let simplex = [x0, ...x0.map((_, i) => x0.map((v, j) => (i === j ? v + step : v)))].map((x) => ({ x, f: f(x) }));
+  for (let it = 0; it < iterations; it++) {
+    simplex.sort((a, b) => a.f - b.f);
+    const centroid = x0.map((_, j) => simplex.slice(0, n).reduce((s, p) => s + p.x[j], 0) / n);
+    const worst = simplex[n];
+    const along = (t: number) => centroid.map((c, j) => c + t * (worst.x[j] - c));
+    const r = along(-1);
+    const fr = f(r);
+    if (fr < simplex[0].f) {
+      const e = along(-2);
+      const fe = f(e);
+      simplex[n] = fe < fr ? { x: e, f: fe } : { x: r, f: fr };
+    } else if (fr < simplex[n - 1].f) simplex[n] = { x: r, f: fr };
+    else {
+      const c = along(0.5);
+      const fc = f(c);
+      if (fc < worst.f) simplex[n] = { x: c, f: fc };
+      else simplex = simplex.map((p, i) => (i === 0 ? p : { x: p.x.map((v, j) => simplex[0].x[j] + 0.5 * (v - simplex[0].x[j])), f: 0 })).map((p, i) => (i === 0 ? p : { x: p.x, f: f(p.x) }));
+    }
+  }
+  simplex.sort((a, b) => a.f - b.f);
+  return simplex[0].x;
+}
+
+const rows = loadMeasuredRows();
+const fitted = rows.filter((r) => splitOf(r) === "fitted");
+const nodeFor = measuredNodes();
+
+/** Sum over fitted rows of squared log errors of median ITL, throughput and W per GPU (J per token follows from the last two). */
+function loss(x: number[]): number {
+  const cal = toCalibration(x);
+  let s = 0;
+  for (const row of fitted) {
+    const node = nodeFor(row, cal);
+    if (!node) continue;
+    const p = predictRow(node, cal, row);
+    s += Math.log(p.itlP50S / row.itlP50S) ** 2 + Math.log(p.outputTokensPerS / row.outputTokensPerS) ** 2 + Math.log(p.gpuW / row.gpuW) ** 2;
+  }
+  return s;
+}
+
+let best = fromCalibration(START);
+for (let round = 0; round < 6; round++) best = nelderMead(loss, best, round === 0 ? 1 : 0.3, 1500);
+const calibration = toCalibration(best);
+const table = errorTable(calibration, rows);
+const provenance = {
+  fitted_by: "scripts/calibrate.ts (npm run calibrate): Nelder-Mead on the sum of squared log errors of ITL p50, output tokens/s and W per GPU",
+  data: "models/data/mlenergy-v3/mlenergy-v3-h100.csv (ML.ENERGY Leaderboard v3, H100 SXM, vLLM 0.11.1)",
+  gpu: "gpu: block of models/data/h100-sxm-8x.yaml",
+  fitted_rows: table.rows.filter((r) => r.split === "fitted").length,
+  held_back_models: HELD_BACK_MODELS,
+  held_back_rows: table.rows.filter((r) => r.split === "held-back").length,
+  multimodal_rows_reported_apart: table.rows.filter((r) => r.split === "multimodal").length,
+  skipped_rows: table.skipped.length,
+  loss: loss(best),
+};
+writeFileSync(dataFile(CALIBRATION_FILE), JSON.stringify({ calibration, provenance }, null, 2) + "\n");
+writeFileSync(new URL("../docs/node-model.md", import.meta.url), renderNodeModelDoc(calibration, table));
+console.log(JSON.stringify(calibration, null, 2));
