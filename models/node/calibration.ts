@@ -5,8 +5,14 @@ import { dataFile } from "../data-dir.ts";
 export interface NodeCalibration {
   /** Achieved fraction of HBM bandwidth reading weights and KV cache. */
   readonly bandwidthFraction: number;
+  /** Achieved fraction of HBM bandwidth reading the KV cache (paged attention kernels). */
+  readonly kvBandwidthFraction: number;
   /** Achieved fraction of dense tensor FLOP/s in decode (matrix and attention work). */
   readonly flopsFraction: number;
+  /** Routed-expert GEMMs' FLOP/s relative to dense ones (many small grouped GEMMs). */
+  readonly expertFlopsFactor: number;
+  /** GEMMs on weights the GPU has no tensor cores for (MXFP4 on Hopper), dequantized in the kernel: FLOP/s relative to native. */
+  readonly weightOnlyFlopsFactor: number;
   /** Achieved fraction of dense tensor FLOP/s in prefill. */
   readonly prefillFlopsFraction: number;
   /** Fixed time per decode step (scheduler, sampling, launch), seconds. */
@@ -15,14 +21,14 @@ export interface NodeCalibration {
   readonly layerOverheadS: number;
   /** Latency of one tensor-parallel all-reduce (tp > 1), seconds. */
   readonly allReduceS: number;
-  /** Latency of one MoE layer's expert-parallel dispatch and combine (ep > 1), seconds. */
-  readonly allToAllS: number;
+  /** Fixed time per MoE layer per step (routing, top-k, sorting tokens by expert, grouped-GEMM launch), seconds. */
+  readonly moeLayerOverheadS: number;
   /**
    * Prompts per step at which half the prefill load shows in the median inter-token latency:
    * median step = decode + prefill per prompt x lambda^2 / (lambda + this).
    */
   readonly medianPrefillLambda: number;
-  /** GPU power = idle + (max - idle) (base + memory u_mem + compute u_flop), u = achieved / peak. */
+  /** GPU power = idle + (max - idle) (base + memory t_mem / t + compute t_math / t): shares of time in HBM-bound and math-bound kernels. */
   readonly power: { readonly base: number; readonly memory: number; readonly compute: number };
 }
 
@@ -38,7 +44,7 @@ export function loadNodeCalibration(): NodeCalibration {
   const path = dataFile(CALIBRATION_FILE);
   const doc = JSON.parse(readFileSync(path, "utf8")) as CalibrationFile;
   const c = doc.calibration;
-  const numbers = [c?.bandwidthFraction, c?.flopsFraction, c?.prefillFlopsFraction, c?.stepOverheadS, c?.layerOverheadS, c?.allReduceS, c?.allToAllS, c?.medianPrefillLambda, c?.power?.base, c?.power?.memory, c?.power?.compute];
+  const numbers = [c?.bandwidthFraction, c?.kvBandwidthFraction, c?.expertFlopsFactor, c?.weightOnlyFlopsFactor, c?.flopsFraction, c?.prefillFlopsFraction, c?.stepOverheadS, c?.layerOverheadS, c?.allReduceS, c?.moeLayerOverheadS, c?.medianPrefillLambda, c?.power?.base, c?.power?.memory, c?.power?.compute];
   if (!numbers.every((v) => typeof v === "number" && Number.isFinite(v))) throw new RangeError(`${path}: "calibration" must hold every factor as a number; run npm run calibrate`);
   return c;
 }

@@ -19,7 +19,7 @@ export interface NodeConfig {
   readonly kvPrecision: KvPrecision;
   /** Tensor-parallel degree = GPUs of one replica (attention heads and dense weights split tp ways). */
   readonly tp: number;
-  /** Expert-parallel degree: > 1 moves tokens to their experts by all-to-all; 1 splits every expert tp ways. */
+  /** Expert-parallel degree: > 1 places whole experts on GPUs (at most tp); 1 splits every expert tp ways. Same bytes per GPU either way. */
   readonly ep: number;
   /** Share of HBM the server may fill (weights + KV); default HBM_USABLE_FRACTION. */
   readonly hbmUsableFraction?: number;
@@ -30,6 +30,10 @@ export interface GpuWork {
   readonly seconds: number;
   readonly bytes: number;
   readonly flops: number;
+  /** Of `seconds`: in kernels bound by HBM traffic (bytes / achieved bandwidth). */
+  readonly memoryS: number;
+  /** Of `seconds`: in kernels bound by tensor math (FLOPs / achieved FLOP/s). */
+  readonly computeS: number;
 }
 
 /**
@@ -55,7 +59,11 @@ export interface NodeModel {
   prefill(promptTokens: number): GpuWork;
   /** The compute a prompt adds to a decode step it rides in (chunked prefill: the weights are read anyway). */
   prefillInStep(promptTokens: number): GpuWork;
-  /** One GPU's power doing `work`: idle + (max - idle) (p0 + pm u_mem + pf u_flop), at most max. */
+  /**
+   * One GPU's power doing `work`: idle + (max - idle) (base + memory t_mem / t + compute t_math / t), at
+   * most max; t_mem = bytes / achieved bandwidth and t_math = FLOPs / achieved FLOP/s of the kernels each bounds,
+   * so the terms are linear in the achieved bytes/s and FLOP/s.
+   */
   powerW(work: GpuWork): number;
   /** Sequences of `contextTokens` each whose KV cache fits. */
   maxBatch(contextTokens: number): number;
@@ -97,29 +105,36 @@ export function buildNodeModel(config: NodeConfig, cal: NodeCalibration): NodeMo
   const linearFlopsPerToken = (2 * (m.tiedEmbeddings ? m.paramsActive : m.paramsActive - embeddingParams)) / tp;
 
   const bw = gpu.hbmBytesPerS * cal.bandwidthFraction;
-  // a precision the GPU has no tensor cores for runs weight-only: the matrices are multiplied in BF16
+  const kvBw = gpu.hbmBytesPerS * cal.kvBandwidthFraction;
+  // a precision the GPU has no tensor cores for runs weight-only: dequantized in the kernel, multiplied in BF16
+  const weightOnly = gpu.flopsPerS[precision] === undefined;
   const linearPeak = gpu.flopsPerS[precision] ?? gpu.flopsPerS.bf16!;
   const attnPeak = gpu.flopsPerS.bf16!;
-  const linearFlops = linearPeak * cal.flopsFraction;
+  const gemmFlops = linearPeak * cal.flopsFraction * (weightOnly ? cal.weightOnlyFlopsFactor : 1);
+  const expertFlops = gemmFlops * cal.expertFlopsFactor;
   const attnFlops = attnPeak * cal.flopsFraction;
   // seconds per token of context, in the layers that read all of it: the slower of reading and multiplying
-  const fullCtxS = Math.max(kvBytesPerTokenFull / bw, attnFlopsFullPerGpu / attnFlops);
-  const slidingCtxS = Math.max(kvBytesPerTokenSliding / bw, attnFlopsSlidingPerGpu / attnFlops);
+  const fullCtxMemS = kvBytesPerTokenFull / kvBw;
+  const fullCtxS = Math.max(fullCtxMemS, attnFlopsFullPerGpu / attnFlops);
+  const slidingCtxMemS = kvBytesPerTokenSliding / kvBw;
+  const slidingCtxS = Math.max(slidingCtxMemS, attnFlopsSlidingPerGpu / attnFlops);
+  // matrix FLOPs per token split as the weights are: routed experts apart (small grouped GEMMs)
+  const expertFlopsPerToken = moe ? (2 * moe.layers * moe.expertsPerToken * paramsPerExpert) / tp : 0;
+  const denseFlopsPerToken = linearFlopsPerToken - expertFlopsPerToken;
 
   // tensor parallel: an all-reduce of B x h BF16 activations after attention and after each FFN (ring:
-  // 2 (n-1)/n of the data crosses each GPU's link). Expert parallel (vLLM 0.11 all-gather dispatch,
-  // reduce-scatter combine) moves the same bytes in an MoE layer, at its own latency.
+  // 2 (n-1)/n of the data crosses each GPU's link). Expert parallel within one tensor-parallel group
+  // (vLLM, data parallel 1): every GPU already holds every token, runs its own experts on them, and the
+  // combine is the same all-reduce; so EP changes which weights a GPU holds, not the traffic.
   const moeLayers = moe?.layers ?? 0;
-  const useAllToAll = moe !== undefined && ep > 1;
-  const allReducesPerStep = tp > 1 ? m.layers + (useAllToAll ? m.layers - moeLayers : m.layers) : 0;
-  const commBytesPerToken = tp > 1 ? 2 * m.layers * 2 * ((tp - 1) / tp) * h * ACTIVATION_BYTES : 0;
-  const commLatencyS = allReducesPerStep * cal.allReduceS + (useAllToAll ? moeLayers * cal.allToAllS : 0);
-  const fixedS = cal.stepOverheadS + m.layers * cal.layerOverheadS + commLatencyS;
+  const allReducesPerStep = tp > 1 ? 2 * m.layers : 0;
+  const commBytesPerToken = tp > 1 ? allReducesPerStep * 2 * ((tp - 1) / tp) * h * ACTIVATION_BYTES : 0;
+  const commLatencyS = allReducesPerStep * cal.allReduceS;
+  const fixedS = cal.stepOverheadS + m.layers * cal.layerOverheadS + moeLayers * cal.moeLayerOverheadS + commLatencyS;
   const nvlink = gpu.nvlinkBytesPerS;
 
   const kvBytesFreePerGpu = gpu.hbmBytes * (config.hbmUsableFraction ?? HBM_USABLE_FRACTION) - weightBytesPerGpu;
   const span = gpu.maxW - gpu.idleW;
-  const peakFlopsForPower = linearPeak;
 
   function weightBytesRead(batch: number): number {
     if (!moe) return nonExpertReadBytes;
@@ -129,14 +144,23 @@ export function buildNodeModel(config: NodeConfig, cal: NodeCalibration): NodeMo
   }
 
   function decodeStep(batch: number, kvTokens: number): GpuWork {
-    const wBytes = weightBytesRead(batch);
-    const matmulS = Math.max(wBytes / bw, (linearFlopsPerToken * batch) / linearFlops);
+    // each GEMM is bound by its weights or its math, whichever is slower: dense part and experts apart
+    const expertBytes = weightBytesRead(batch) - nonExpertReadBytes;
+    const denseMemS = nonExpertReadBytes / bw;
+    const denseMathS = (denseFlopsPerToken * batch) / gemmFlops;
+    const expertMemS = expertBytes / bw;
+    const expertMathS = (expertFlopsPerToken * batch) / expertFlops;
     // sliding layers: every sequence is taken to hold a full window (contexts at least the window)
     const slidingTokens = batch * window;
-    const seconds = fixedS + matmulS + kvTokens * fullCtxS + slidingTokens * slidingCtxS + (batch * commBytesPerToken) / nvlink;
-    const bytes = wBytes + kvTokens * kvBytesPerTokenFull + slidingTokens * kvBytesPerTokenSliding;
+    const kvMemS = kvTokens * fullCtxMemS + slidingTokens * slidingCtxMemS;
+    const kvS = kvTokens * fullCtxS + slidingTokens * slidingCtxS;
+    const kvMathBound = kvS > kvMemS;
+    const memoryS = (denseMemS >= denseMathS ? denseMemS : 0) + (expertMemS >= expertMathS ? expertMemS : 0) + (kvMathBound ? 0 : kvS);
+    const computeS = (denseMathS > denseMemS ? denseMathS : 0) + (expertMathS > expertMemS ? expertMathS : 0) + (kvMathBound ? kvS : 0);
+    const seconds = fixedS + Math.max(denseMemS, denseMathS) + Math.max(expertMemS, expertMathS) + kvS + (batch * commBytesPerToken) / nvlink;
+    const bytes = nonExpertReadBytes + expertBytes + kvTokens * kvBytesPerTokenFull + slidingTokens * kvBytesPerTokenSliding;
     const flops = linearFlopsPerToken * batch + kvTokens * attnFlopsFullPerGpu + slidingTokens * attnFlopsSlidingPerGpu;
-    return { seconds, bytes, flops };
+    return { seconds, bytes, flops, memoryS, computeS };
   }
 
   function promptFlops(n: number): number {
@@ -147,21 +171,23 @@ export function buildNodeModel(config: NodeConfig, cal: NodeCalibration): NodeMo
 
   function prefillInStep(promptTokens: number): GpuWork {
     const flops = promptFlops(promptTokens);
-    const seconds = flops / (linearPeak * cal.prefillFlopsFraction) + (promptTokens * commBytesPerToken) / nvlink;
-    return { seconds, bytes: promptTokens * (kvBytesPerTokenFull + kvBytesPerTokenSliding), flops };
+    const computeS = flops / (linearPeak * cal.prefillFlopsFraction * (weightOnly ? cal.weightOnlyFlopsFactor : 1));
+    const seconds = computeS + (promptTokens * commBytesPerToken) / nvlink;
+    return { seconds, bytes: promptTokens * (kvBytesPerTokenFull + kvBytesPerTokenSliding), flops, memoryS: 0, computeS };
   }
 
   function prefill(promptTokens: number): GpuWork {
     const inStep = prefillInStep(promptTokens);
     const wBytes = weightBytesRead(promptTokens);
-    const seconds = fixedS + Math.max(wBytes / bw, inStep.seconds);
-    return { seconds, bytes: wBytes + inStep.bytes, flops: inStep.flops };
+    const memS = wBytes / bw;
+    const seconds = fixedS + Math.max(memS, inStep.seconds);
+    const bound = memS > inStep.seconds;
+    return { seconds, bytes: wBytes + inStep.bytes, flops: inStep.flops, memoryS: bound ? memS : 0, computeS: bound ? 0 : inStep.computeS };
   }
 
+  /** Time shares weigh the power of each kind of kernel: the GPU draws more streaming HBM or multiplying than waiting. */
   function powerW(work: GpuWork): number {
-    const uMem = work.bytes / work.seconds / gpu.hbmBytesPerS;
-    const uFlop = work.flops / work.seconds / peakFlopsForPower;
-    const p = gpu.idleW + span * (cal.power.base + cal.power.memory * uMem + cal.power.compute * uFlop);
+    const p = gpu.idleW + span * (cal.power.base + (cal.power.memory * work.memoryS + cal.power.compute * work.computeS) / work.seconds);
     return Math.min(gpu.maxW, Math.max(gpu.idleW, p));
   }
 

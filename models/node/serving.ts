@@ -29,7 +29,13 @@ export function predictServing(node: NodeModel, cal: NodeCalibration, batch: num
   const prompt = node.prefillInStep(promptTokens);
   const meanStepS = decode.seconds + lambda * prompt.seconds;
   const itlP50S = decode.seconds + (prompt.seconds * lambda * lambda) / (lambda + cal.medianPrefillLambda);
-  const gpuW = node.powerW({ seconds: meanStepS, bytes: decode.bytes + lambda * prompt.bytes, flops: decode.flops + lambda * prompt.flops });
+  const gpuW = node.powerW({
+    seconds: meanStepS,
+    bytes: decode.bytes + lambda * prompt.bytes,
+    flops: decode.flops + lambda * prompt.flops,
+    memoryS: decode.memoryS + lambda * prompt.memoryS,
+    computeS: decode.computeS + lambda * prompt.computeS,
+  });
   const outputTokensPerS = batch / meanStepS;
   return { itlP50S, meanStepS, outputTokensPerS, gpuW, jPerOutputToken: (gpuW * node.config.tp) / outputTokensPerS, kvTokens };
 }
