@@ -19,6 +19,10 @@ export interface NodeCalibration {
   readonly stepOverheadS: number;
   /** Time per layer per step not accounted for by bytes or FLOPs (kernel boundaries), seconds. */
   readonly layerOverheadS: number;
+  /** Extra time per layer per step with FP8 weights (dynamic FP8 quantization of the activations), seconds. */
+  readonly fp8LayerOverheadS: number;
+  /** Time per running sequence per step (scheduling, sampling, output handling), seconds. */
+  readonly sequenceOverheadS: number;
   /** Latency of one tensor-parallel all-reduce (tp > 1), seconds. */
   readonly allReduceS: number;
   /** Fixed time per MoE layer per step (routing, top-k, sorting tokens by expert, grouped-GEMM launch), seconds. */
@@ -44,7 +48,7 @@ export function loadNodeCalibration(): NodeCalibration {
   const path = dataFile(CALIBRATION_FILE);
   const doc = JSON.parse(readFileSync(path, "utf8")) as CalibrationFile;
   const c = doc.calibration;
-  const numbers = [c?.bandwidthFraction, c?.kvBandwidthFraction, c?.expertFlopsFactor, c?.weightOnlyFlopsFactor, c?.flopsFraction, c?.prefillFlopsFraction, c?.stepOverheadS, c?.layerOverheadS, c?.allReduceS, c?.moeLayerOverheadS, c?.medianPrefillLambda, c?.power?.base, c?.power?.memory, c?.power?.compute];
+  const numbers = [c?.bandwidthFraction, c?.kvBandwidthFraction, c?.expertFlopsFactor, c?.weightOnlyFlopsFactor, c?.flopsFraction, c?.prefillFlopsFraction, c?.stepOverheadS, c?.layerOverheadS, c?.allReduceS, c?.moeLayerOverheadS, c?.fp8LayerOverheadS, c?.sequenceOverheadS, c?.medianPrefillLambda, c?.power?.base, c?.power?.memory, c?.power?.compute];
   if (!numbers.every((v) => typeof v === "number" && Number.isFinite(v))) throw new RangeError(`${path}: "calibration" must hold every factor as a number; run npm run calibrate`);
   return c;
 }

@@ -130,6 +130,10 @@ export function buildNodeModel(config: NodeConfig, cal: NodeCalibration): NodeMo
   const allReducesPerStep = tp > 1 ? 2 * m.layers : 0;
   const commBytesPerToken = tp > 1 ? allReducesPerStep * 2 * ((tp - 1) / tp) * h * ACTIVATION_BYTES : 0;
   const commLatencyS = allReducesPerStep * cal.allReduceS;
+  // FP8 weights with dynamic per-token activation scales (vLLM W8A8) quantize the activations before each layer's GEMMs
+  const fp8Activations = precision === "fp8" && gpu.flopsPerS.fp8 !== undefined;
+  const fp8QuantS = fp8Activations ? m.layers * cal.fp8LayerOverheadS : 0;
+  // time the GPU waits (launch gaps, synchronisation, routing bookkeeping) rather than streams or multiplies
   const fixedS = cal.stepOverheadS + m.layers * cal.layerOverheadS + moeLayers * cal.moeLayerOverheadS + commLatencyS;
   const nvlink = gpu.nvlinkBytesPerS;
 
@@ -155,9 +159,12 @@ export function buildNodeModel(config: NodeConfig, cal: NodeCalibration): NodeMo
     const kvMemS = kvTokens * fullCtxMemS + slidingTokens * slidingCtxMemS;
     const kvS = kvTokens * fullCtxS + slidingTokens * slidingCtxS;
     const kvMathBound = kvS > kvMemS;
-    const memoryS = (denseMemS >= denseMathS ? denseMemS : 0) + (expertMemS >= expertMathS ? expertMemS : 0) + (kvMathBound ? 0 : kvS);
+    // per-sequence work (sampling, per-sequence attention setup) and activation quantization are small
+    // memory-bound kernels: they count as HBM-bound time for power
+    const smallKernelsS = batch * cal.sequenceOverheadS + fp8QuantS;
+    const memoryS = smallKernelsS + (denseMemS >= denseMathS ? denseMemS : 0) + (expertMemS >= expertMathS ? expertMemS : 0) + (kvMathBound ? 0 : kvS);
     const computeS = (denseMathS > denseMemS ? denseMathS : 0) + (expertMathS > expertMemS ? expertMathS : 0) + (kvMathBound ? kvS : 0);
-    const seconds = fixedS + Math.max(denseMemS, denseMathS) + Math.max(expertMemS, expertMathS) + kvS + (batch * commBytesPerToken) / nvlink;
+    const seconds = fixedS + smallKernelsS + Math.max(denseMemS, denseMathS) + Math.max(expertMemS, expertMathS) + kvS + (batch * commBytesPerToken) / nvlink;
     const bytes = nonExpertReadBytes + expertBytes + kvTokens * kvBytesPerTokenFull + slidingTokens * kvBytesPerTokenSliding;
     const flops = linearFlopsPerToken * batch + kvTokens * attnFlopsFullPerGpu + slidingTokens * attnFlopsSlidingPerGpu;
     return { seconds, bytes, flops, memoryS, computeS };
@@ -180,7 +187,7 @@ export function buildNodeModel(config: NodeConfig, cal: NodeCalibration): NodeMo
     const inStep = prefillInStep(promptTokens);
     const wBytes = weightBytesRead(promptTokens);
     const memS = wBytes / bw;
-    const seconds = fixedS + Math.max(memS, inStep.seconds);
+    const seconds = fixedS + fp8QuantS + Math.max(memS, inStep.seconds);
     const bound = memS > inStep.seconds;
     return { seconds, bytes: wBytes + inStep.bytes, flops: inStep.flops, memoryS: bound ? memS : 0, computeS: bound ? 0 : inStep.computeS };
   }
