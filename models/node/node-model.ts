@@ -67,6 +67,8 @@ export interface NodeModel {
   powerW(work: GpuWork): number;
   /** Sequences of `contextTokens` each whose KV cache fits. */
   maxBatch(contextTokens: number): number;
+  /** Tokens of context (in sequences of `contextTokens`) whose KV cache fits on the replica. */
+  kvCapacityTokens(contextTokens: number): number;
 }
 
 export function buildNodeModel(config: NodeConfig, cal: NodeCalibration): NodeModel {
@@ -203,6 +205,11 @@ export function buildNodeModel(config: NodeConfig, cal: NodeCalibration): NodeMo
     return kvBytesFreePerGpu <= 0 ? 0 : Math.floor(kvBytesFreePerGpu / perSeq);
   }
 
+  function kvCapacityTokens(contextTokens: number): number {
+    const perToken = kvBytesPerTokenFull + (kvBytesPerTokenSliding * Math.min(contextTokens, window)) / contextTokens;
+    return kvBytesFreePerGpu <= 0 ? 0 : Math.floor(kvBytesFreePerGpu / perToken);
+  }
+
   return {
     config,
     weightBytesPerGpu,
@@ -216,5 +223,6 @@ export function buildNodeModel(config: NodeConfig, cal: NodeCalibration): NodeMo
     prefillInStep,
     powerW,
     maxBatch,
+    kvCapacityTokens,
   };
 }

@@ -1,5 +1,6 @@
 import { ScenarioError } from "../scenario/errors.ts";
 import { compareCommand, COMPARE_USAGE } from "./compare-command.ts";
+import { nodeCommand, NODE_USAGE } from "./node-command.ts";
 import { paperCommand, PAPER_USAGE } from "./paper-command.ts";
 import { runCommand, RUN_USAGE } from "./run-command.ts";
 import { schemaCommand, validateCommand } from "./scenario-commands.ts";
@@ -26,6 +27,7 @@ const HELP: Record<string, string> = {
   size: SIZE_USAGE,
   schema: SCHEMA_USAGE,
   paper: PAPER_USAGE,
+  node: NODE_USAGE,
 };
 
 /** What `inferwatt` alone prints: the commands, in a screen's height. */
@@ -37,6 +39,7 @@ const OVERVIEW = `inferwatt: the energy of serving large language models at flee
   inferwatt size <scenario.yaml>         nodes per pool for the peak hour
   inferwatt schema                       print the scenario JSON Schema
   inferwatt paper                        the paper's estimator, reproduced
+  inferwatt node --model M --hardware H  one node from first principles
   inferwatt help [command]               every command's flags, or one command's`;
 
 /** `inferwatt help`: the overview, then every command's help. */
@@ -56,6 +59,7 @@ const COMMANDS: Record<string, Command> = {
   schema: schemaCommand,
   size: sizeCommand,
   paper: paperCommand,
+  node: nodeCommand,
   help: (argv, out) => {
     // `help`, `help --help`, `help help`: the whole text
     const command = argv.find((a) => a !== "--help" && a !== "-h" && a !== "help");
