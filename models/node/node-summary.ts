@@ -72,7 +72,7 @@ export function nodeSummary(q: NodeQuery, cal: NodeCalibration = loadNodeCalibra
   let tp = q.tp;
   if (tp === undefined) {
     const options = [1, 2, 4, 8, 16, 32].filter((t) => t <= profile.gpus && spec.attentionHeads % t === 0);
-    tp = options.find((t) => build(t).maxBatch(q.contextTokens) >= largest) ?? options.findLast((t) => build(t).kvBytesFreePerGpu > 0);
+    tp = options.find((t) => build(t).maxBatch(q.contextTokens) >= largest) ?? [...options].reverse().find((t) => build(t).kvBytesFreePerGpu > 0);
     if (tp === undefined) throw new RangeError(`${q.model} at ${precision} does not fit ${q.hardware}: its weights exceed the HBM of all ${profile.gpus} GPUs`);
   }
   if (tp > profile.gpus) throw new RangeError(`--tp ${tp} is more than the ${profile.gpus} GPUs of ${q.hardware}`);
