@@ -1,4 +1,7 @@
 import type { NodeCalibration } from "./calibration.ts";
+import { loadModelSpec, type Precision } from "./catalog.ts";
+import { loadGpuSpec } from "./gpu-spec.ts";
+import { buildNodeModel } from "./node-model.ts";
 import { HELD_BACK_MODELS, METRICS, summarize, type ErrorRow, type ErrorTable, type Metric, type Split } from "./error-table.ts";
 import { ASSUMED_PROMPT_TOKENS } from "./measurements.ts";
 
@@ -80,6 +83,28 @@ function fullTable(rows: readonly ErrorRow[]): string[] {
       return `| ${m.id} | ${r.split} | ${fix(m.batch, 0)} | ${fix(m.itlP50S * 1e3, 1)} | ${fix(p.itlP50S * 1e3, 1)} | ${fix(m.outputTokensPerS, 0)} | ${fix(p.outputTokensPerS, 0)} | ${fix(m.gpuW, 0)} | ${fix(p.gpuW, 0)} | ${fix(m.jPerOutputToken, 3)} | ${fix(p.jPerOutputToken, 3)} |`;
     }),
   ];
+}
+
+/** Spec-sheet predictions on the three GPUs (tp 8, 2,048 tokens of context, BF16 KV): nothing of H200 or B200 was fitted. */
+function specSheetTable(cal: NodeCalibration): string[] {
+  const cases: [string, Precision][] = [["llama-3.1-70b", "bf16"], ["llama-3.1-405b", "fp8"], ["deepseek-v3", "fp8"], ["qwen3-235b-a22b", "bf16"]];
+  const profiles = ["h100-sxm-8x", "h200-sxm-8x", "b200-8x"];
+  const out = ["| model | precision | GPU | largest batch | step ms at 1 / 64 / 256 | J per output token (8 GPUs) at 1 / 64 / 256 |", "|---|---|---|---:|---:|---:|"];
+  for (const [name, precision] of cases) {
+    const spec = loadModelSpec(name);
+    for (const p of profiles) {
+      const gpu = loadGpuSpec(p);
+      const n = buildNodeModel({ model: spec, gpu, precision, kvPrecision: "bf16", tp: 8, ep: spec.moe ? 8 : 1 }, cal);
+      if (n.kvBytesFreePerGpu <= 0) {
+        out.push(`| ${name} | ${precision} | ${gpu.name} | does not fit | | |`);
+        continue;
+      }
+      const steps = [1, 64, 256].map((b) => n.decodeStep(b, b * 2048));
+      const j = steps.map((w, i) => (8 * n.powerW(w) * w.seconds) / [1, 64, 256][i]);
+      out.push(`| ${name} | ${precision} | ${gpu.name} | ${n.maxBatch(2048)} | ${steps.map((w) => (w.seconds * 1e3).toFixed(1)).join(" / ")} | ${j.map((x) => x.toPrecision(3)).join(" / ")} |`);
+    }
+  }
+  return out;
 }
 
 /** docs/node-model.md, entirely generated (npm run calibrate writes it; a test checks it is current). */
@@ -192,10 +217,19 @@ export function renderNodeModelDoc(cal: NodeCalibration, table: ErrorTable): str
     "",
     ...worstRows(rows, 15),
     "",
+    "## H200 and B200, from their spec sheets",
+    "",
+    "The same factors on the other GPUs' `gpu:` blocks (tensor parallel 8, 2,048 tokens of context per",
+    "sequence, BF16 KV cache; decode only, GPU energy). No H200 or B200 measurement was fitted or is shipped:",
+    "these are predictions, to be judged when measurements come.",
+    "",
+    ...specSheetTable(cal),
+    "",
     "## Limits (what the model does not capture)",
     "",
     "- Kernel quality per model: one set of factors for all models. Models whose vLLM path is slower than the",
-    "  roofline plus the fitted overheads (Llama 4, block-FP8 MoE, MXFP4 on Hopper) are off by 20-100 %.",
+    "  roofline plus the fitted overheads (block-FP8 MoE, MXFP4 on Hopper), or whose GPUs wait on the host",
+    "  (Llama 4 at small batch: low power), are off by 20-100 %.",
     "- Prompt lengths are assumed per task, not measured; the prefill share of throughput and energy moves",
     "  with them. Image and video tokens and the vision encoder are not modelled.",
     "- The decode step is linear in the resident context `K`: sliding-window layers are charged a full window",
@@ -205,6 +239,9 @@ export function renderNodeModelDoc(cal: NodeCalibration, table: ErrorTable): str
     "  CPU offload are not modelled. Power has no temperature or clock-throttling state beyond the TDP cap.",
     "- H200 and B200 are predicted from spec sheets with H100 factors; their kernels' efficiencies may differ",
     "  (Blackwell FP4 in particular). No measurement of them was used.",
+    "- The fixed times (per step, layer, MoE layer, FP8 layer, sequence, all-reduce) were fitted on H100 and are",
+    "  not scaled to other GPUs; the per-sequence time (about 50 µs) likely stands in for attention-kernel",
+    "  costs that a faster GPU would shrink, so large-batch steps on H200 and B200 are probably overstated.",
     "- Host and network power come from the hardware profile (`host_busy_w`, `interconnect_w`), not from this model.",
     "",
     "## Every row",
