@@ -143,6 +143,16 @@ describe("KV cache", () => {
     expect(n.maxBatch(5500)).toBeLessThan(256);
   });
 
+  it("at batch 256 and 3,000 tokens of context, 405B FP8 on 8x H100 reads about as many KV bytes as weight bytes (issue 14)", () => {
+    const n = node("llama-3.1-405b", "fp8", 8);
+    // 256 x 3000 x 64,512 B = 49.5 GB of BF16 KV per GPU against 405.853e9 / 8 = 50.7 GB of FP8 weights
+    const kvBytes = n.decodeStep(256, 256 * 3000).bytes - n.weightBytesRead(256);
+    expect(kvBytes / 1e9).toBeCloseTo(49.5, 1);
+    expect(kvBytes / n.weightBytesRead(256)).toBeGreaterThan(0.95);
+    // so decode gets dearer per token as context grows (the regression's opposite)
+    expect(n.decodeStep(256, 256 * 6000).seconds).toBeGreaterThan(1.3 * n.decodeStep(256, 256 * 1000).seconds);
+  });
+
   it("gpt-oss sliding layers hold at most their 128-token window per sequence", () => {
     const n = node("gpt-oss-120b", "fp4", 1);
     const perSeq = (ctx: number) => n.kvBytesFreePerGpu / n.maxBatch(ctx);
