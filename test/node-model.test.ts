@@ -78,6 +78,9 @@ describe("decode step: physics limits", () => {
     const n = node("llama-3.1-70b", "bf16", 4);
     const t = (k: number) => n.decodeStep(64, k).seconds;
     expect(t(200_000) - t(100_000)).toBeCloseTo(t(100_000) - t(0), 12);
+    expect((t(100_000) - t(0)) / 100_000).toBeCloseTo(n.secondsPerKvToken, 15);
+    // 80 layers x 2 x 8 KV heads x 128 x 2 B / 4 GPUs per token, at the fitted KV bandwidth
+    expect(n.secondsPerKvToken).toBeCloseTo((80 * 2 * 8 * 128 * 2) / 4 / (3.35e12 * cal.kvBandwidthFraction), 15);
     expect(t(100_000)).toBeGreaterThan(t(0));
   });
 

@@ -49,6 +49,8 @@ export interface NodeModel {
   /** Same, in the sliding-window layers (each sequence keeps at most `window` tokens there). */
   readonly kvBytesPerTokenSliding: number;
   readonly window: number;
+  /** c of t(B, K) = a(B) + c K: seconds per token of resident context (the fleet solves t for K). */
+  readonly secondsPerKvToken: number;
   /** HBM left for KV cache on one GPU after weights and the reserve. */
   readonly kvBytesFreePerGpu: number;
   /** Weight bytes one GPU reads in a decode step of `batch` tokens (MoE: the experts they touch). */
@@ -73,6 +75,9 @@ export interface NodeModel {
 
 export function buildNodeModel(config: NodeConfig, cal: NodeCalibration): NodeModel {
   const { model: m, gpu, precision, kvPrecision, tp, ep } = config;
+  if (!Number.isInteger(tp) || tp < 1) throw new RangeError(`tensor-parallel degree must be a whole number >= 1, got ${tp}`);
+  // experts spread over GPUs of the tensor-parallel group; ep > tp (data-parallel attention) is not modelled
+  if (!Number.isInteger(ep) || ep < 1 || ep > tp || tp % ep !== 0) throw new RangeError(`expert-parallel degree must divide the tensor-parallel degree ${tp}, got ${ep}`);
   const h = m.hiddenSize;
   const moe = m.moe;
   // routed experts: gate, up and down projections of h x f each (SwiGLU)
@@ -216,6 +221,7 @@ export function buildNodeModel(config: NodeConfig, cal: NodeCalibration): NodeMo
     kvBytesPerTokenFull,
     kvBytesPerTokenSliding,
     window,
+    secondsPerKvToken: fullCtxS,
     kvBytesFreePerGpu,
     weightBytesRead,
     decodeStep,
