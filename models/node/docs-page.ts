@@ -179,6 +179,11 @@ export function renderNodeModelDoc(cal: NodeCalibration, table: ErrorTable): str
     `${HELD_BACK_MODELS.map((m) => `\`${m}\``).join(", ")} (${count("held-back")} rows). The ${count("multimodal")} image/video`,
     "chat rows are reported apart (not fitted). Not predicted: " +
       `${table.skipped.length} rows of models the architecture table gives no parameter count for (${[...new Set(table.skipped.map((s) => s.row.modelId))].map((m) => `\`${m}\``).join(", ")}).`,
+    "Caveat on the held-back set: Llama 3.3 70B shares Llama 3.1 70B's architecture, Qwen3-235B Thinking",
+    "and Qwen3-Coder-30B share the fitted Qwen3-235B and Qwen3-30B Instruct architectures (other tasks: gpqa,",
+    "fill-in-the-middle), and gemma-3-27b, gpt-oss-20b sit beside fitted siblings (gemma-3-12b, gpt-oss-120b);",
+    "only Qwen3-14B is a size not fitted. The held-back error shows prediction across workloads and sizes",
+    "within families the fit has seen, not for a new family.",
     "The fit (Nelder-Mead from four fixed starting points) minimises the sum of absolute log errors of ITL p50,",
     "throughput, W per GPU and J per token over the fitted rows; absolute errors keep a few rows the physics",
     "misses from pulling the rest.",

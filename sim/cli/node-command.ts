@@ -5,7 +5,7 @@ import { parseFlags, parseIntFlag, UsageError } from "./usage-error.ts";
 
 export const NODE_USAGE = `inferwatt node --model <catalog name> --hardware <profile name> [--precision bf16|fp8|fp4] [--tp N] [--batch 1,16,64,128,256] [--context 1024] [--prompt 2048] [--kv-precision bf16|fp8] [--json]
 
-  One node from first principles (docs/node-model.md): per batch size at the context, the decode step, the node's output tokens/s, W per GPU and per node (GPUs + host + network from the profile), J per output token, and whether the batch's KV cache fits; then the prefill of one prompt. Beside each, the shipped H100 measurement of the same model, precision, tp and batch, where there is one.
+  One node from first principles (docs/node-model.md): per batch size at the context, the decode step, the node's output tokens/s, W per GPU and per node (GPUs + host + network from the profile), J per output token, and whether the batch's KV cache fits; then the prefill of one prompt. The KV capacity is counted in sequences of --context tokens. Beside each, the shipped H100 measurement of the same model, precision, tp and batch, where there is one.
   --model NAME          a model of models/data/catalog (e.g. llama-3.1-70b, deepseek-v3)
   --hardware NAME       a hardware profile with a gpu: block (h100-sxm-8x, h200-sxm-8x, b200-8x)
   --precision P         weights: bf16, fp8 or fp4 (default: the model's published precision)
