@@ -15,6 +15,7 @@ const logit = (p: number) => Math.log(p / (1 - p));
 // against these bounds says the data pull past what the hardware can do.
 const BW = [0.3, 0.93] as const;
 const MFU = [0.05, 0.8] as const;
+const CONTEXT = [0.5, 1.625] as const;
 const within = ([lo, hi]: readonly [number, number], x: number) => lo + (hi - lo) * sigmoid(x);
 const unwithin = ([lo, hi]: readonly [number, number], v: number) => logit((v - lo) / (hi - lo));
 
@@ -35,6 +36,8 @@ function toCalibration(x: readonly number[]): NodeCalibration {
     weightOnlyFlopsFactor: sigmoid(x[13]),
     fp8LayerOverheadS: Math.exp(x[14]),
     sequenceOverheadS: Math.exp(x[15]),
+    // (1 + cv^2) / 2 for cv of output lengths in [0, 1.5]
+    contextOutputFactor: within(CONTEXT, x[16]),
   };
 }
 
@@ -53,6 +56,7 @@ const START: NodeCalibration = {
   weightOnlyFlopsFactor: 0.5,
   fp8LayerOverheadS: 50e-6,
   sequenceOverheadS: 5e-6,
+  contextOutputFactor: 1,
 };
 
 function fromCalibration(c: NodeCalibration): number[] {
@@ -73,6 +77,7 @@ function fromCalibration(c: NodeCalibration): number[] {
     logit(c.weightOnlyFlopsFactor),
     Math.log(c.fp8LayerOverheadS),
     Math.log(c.sequenceOverheadS),
+    unwithin(CONTEXT, c.contextOutputFactor),
   ];
 }
 

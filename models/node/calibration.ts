@@ -32,7 +32,13 @@ export interface NodeCalibration {
    * median step = decode + prefill per prompt x lambda^2 / (lambda + this).
    */
   readonly medianPrefillLambda: number;
-  /** GPU power = idle + (max - idle) (base + memory t_mem / t + compute t_math / t): shares of time in HBM-bound and math-bound kernels. */
+  /**
+   * Nuisance parameter of the measurements, not of the node: the mean context a running sequence holds is
+   * prompt + this x output. Output lengths with coefficient of variation cv give (1 + cv^2) / 2 (0.5 if all
+   * equal, 1 if exponential); the runs do not publish their spread, so it is fitted.
+   */
+  readonly contextOutputFactor: number;
+  /** GPU power = idle + (max - idle) (base + memory t_mem / t + compute FLOP/s / peak FLOP/s): t_mem / t the share of time in HBM-bound kernels. */
   readonly power: { readonly base: number; readonly memory: number; readonly compute: number };
 }
 
@@ -48,7 +54,7 @@ export function loadNodeCalibration(): NodeCalibration {
   const path = dataFile(CALIBRATION_FILE);
   const doc = JSON.parse(readFileSync(path, "utf8")) as CalibrationFile;
   const c = doc.calibration;
-  const numbers = [c?.bandwidthFraction, c?.kvBandwidthFraction, c?.expertFlopsFactor, c?.weightOnlyFlopsFactor, c?.flopsFraction, c?.prefillFlopsFraction, c?.stepOverheadS, c?.layerOverheadS, c?.allReduceS, c?.moeLayerOverheadS, c?.fp8LayerOverheadS, c?.sequenceOverheadS, c?.medianPrefillLambda, c?.power?.base, c?.power?.memory, c?.power?.compute];
+  const numbers = [c?.bandwidthFraction, c?.kvBandwidthFraction, c?.expertFlopsFactor, c?.weightOnlyFlopsFactor, c?.flopsFraction, c?.prefillFlopsFraction, c?.stepOverheadS, c?.layerOverheadS, c?.allReduceS, c?.moeLayerOverheadS, c?.fp8LayerOverheadS, c?.sequenceOverheadS, c?.medianPrefillLambda, c?.contextOutputFactor, c?.power?.base, c?.power?.memory, c?.power?.compute];
   if (!numbers.every((v) => typeof v === "number" && Number.isFinite(v))) throw new RangeError(`${path}: "calibration" must hold every factor as a number; run npm run calibrate`);
   return c;
 }

@@ -14,13 +14,6 @@ export const ASSUMED_PROMPT_TOKENS: Readonly<Record<string, { tokens: number; wh
   "video-chat": { tokens: 4000, why: "about 300 text tokens and several thousand video-frame tokens (encoder not modelled)" },
 };
 
-/**
- * Context a running sequence holds, averaged over time: a request of output length O holds I + o tokens
- * at its o-th step; weighting by how long each request runs gives I + E[O^2] / (2 E[O]) = I + O (1 + cv^2) / 2,
- * taken with cv = 1 (output lengths about exponential): I + O.
- */
-export const CONTEXT_OUTPUT_FACTOR = 1;
-
 /** One measured vLLM configuration on H100 (a row of models/data/mlenergy-v3/mlenergy-v3-h100.csv). */
 export interface MeasuredRow {
   readonly id: string;

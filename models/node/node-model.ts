@@ -62,9 +62,9 @@ export interface NodeModel {
   /** The compute a prompt adds to a decode step it rides in (chunked prefill: the weights are read anyway). */
   prefillInStep(promptTokens: number): GpuWork;
   /**
-   * One GPU's power doing `work`: idle + (max - idle) (base + memory t_mem / t + compute t_math / t), at
-   * most max; t_mem = bytes / achieved bandwidth and t_math = FLOPs / achieved FLOP/s of the kernels each bounds,
-   * so the terms are linear in the achieved bytes/s and FLOP/s.
+   * One GPU's power doing `work`: idle + (max - idle) (base + memory t_mem / t + compute F / (t F_peak)), at
+   * most max: t_mem = bytes / achieved bandwidth of the HBM-bound kernels, F / t the achieved FLOP/s; the
+   * terms are linear in the achieved bytes/s and FLOP/s.
    */
   powerW(work: GpuWork): number;
   /** Sequences of `contextTokens` each whose KV cache fits. */
@@ -199,9 +199,9 @@ export function buildNodeModel(config: NodeConfig, cal: NodeCalibration): NodeMo
     return { seconds, bytes: wBytes + inStep.bytes, flops: inStep.flops, memoryS: bound ? memS : 0, computeS: bound ? 0 : inStep.computeS };
   }
 
-  /** Time shares weigh the power of each kind of kernel: the GPU draws more streaming HBM or multiplying than waiting. */
+  /** Streaming HBM and multiplying draw power above a waiting GPU; tensor cores in proportion to the FLOP/s achieved. */
   function powerW(work: GpuWork): number {
-    const p = gpu.idleW + span * (cal.power.base + (cal.power.memory * work.memoryS + cal.power.compute * work.computeS) / work.seconds);
+    const p = gpu.idleW + span * (cal.power.base + (cal.power.memory * work.memoryS) / work.seconds + (cal.power.compute * work.flops) / (work.seconds * linearPeak));
     return Math.min(gpu.maxW, Math.max(gpu.idleW, p));
   }
 

@@ -1,5 +1,4 @@
 import type { NodeCalibration } from "./calibration.ts";
-import { CONTEXT_OUTPUT_FACTOR } from "./measurements.ts";
 import type { NodeModel } from "./node-model.ts";
 
 /** A node serving a steady stream at a constant batch, as the ML.ENERGY runs did. */
@@ -20,7 +19,7 @@ export interface ServingPrediction {
  * batch / outputTokens requests finish each step and as many prompts are prefilled in the steps.
  */
 export function predictServing(node: NodeModel, cal: NodeCalibration, batch: number, promptTokens: number, outputTokens: number): ServingPrediction {
-  const contextTokens = promptTokens + CONTEXT_OUTPUT_FACTOR * outputTokens;
+  const contextTokens = promptTokens + cal.contextOutputFactor * outputTokens;
   // the server cannot hold more context than fits; it runs the measured batch at shorter contexts then
   const capacity = node.kvBytesPerTokenFull > 0 ? node.kvBytesFreePerGpu / node.kvBytesPerTokenFull : Infinity;
   const kvTokens = Math.max(0, Math.min(batch * contextTokens, capacity));
