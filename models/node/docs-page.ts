@@ -21,7 +21,12 @@ export const TARGET_METRICS: readonly Metric[] = ["itl", "gpuW", "jPerToken"];
 export function knownReason(row: ErrorRow["row"]): string {
   const id = row.modelId;
   if (row.multimodal) return "image/video tokens and the vision encoder's time are not modelled; prompt length a guess";
-  if (id.includes("Llama-4")) return "Llama 4 at small batch: the GPUs mostly wait (230-250 W at batch 8 against 350-490 W for other models; host-bound in vLLM 0.11?); the model charges that time to kernels";
+  if (id.includes("Llama-4")) {
+    return row.maxNumSeqs <= 64
+      ? "Llama 4 at small batch: the GPUs mostly wait (230-320 W at batch 8 against 350-490 W for other models; host-bound in vLLM 0.11?), the model charges that time to kernels"
+      : "Llama 4 at large batch: steps faster than the per-sequence and FP8 times fitted on the other models give (chunked attention, top-1 routing)";
+  }
+  if (id.includes("405B") && row.precision === "fp8") return "the FP8 time per layer is one figure for dense and MoE FP8 models; 405B's own is smaller at small batch";
   if (id.includes("gpt-oss")) return "MXFP4 experts dequantized in Triton kernels on Hopper and attention sinks: one weight-only factor for all batches";
   if (id.includes("FP8") && id.includes("Qwen3")) return "block-scaled FP8 MoE kernels, slower than the FP8 overhead per layer fitted on dense FP8";
   if (id.includes("30B-A3B") || id.includes("Coder-30B")) return "small MoE (128 experts of 768): grouped-GEMM cost at tp2 not captured by one per-layer overhead";
