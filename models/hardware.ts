@@ -123,7 +123,8 @@ function loadWithin(name: string, chain: readonly string[]): HardwareProfile {
   const path = dataFile(`${name}.yaml`);
   const doc: unknown = parse(readFileSync(path, "utf8"));
   if (!isPlainObject(doc)) throw new RangeError(`${path}: expected a mapping of profile keys`);
-  const { base, ...keys } = doc;
+  // the gpu: block is the node model's spec sheet (models/node/gpu-spec.ts reads it), not a fleet field
+  const { base, gpu: _gpuSpec, ...keys } = doc;
   try {
     if (base !== undefined) {
       if (typeof base !== "string") throw badValue("base", "the name of another profile", base);

@@ -15,6 +15,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   schema: async () => (await import("./scenario-commands.ts")).schemaCommand,
   size: async () => (await import("./size-command.ts")).sizeCommand,
   paper: async () => (await import("./paper-command.ts")).paperCommand,
+  node: async () => (await import("./node-command.ts")).nodeCommand,
   help: async () => helpCommand,
 };
 

@@ -58,6 +58,19 @@ export const PAPER_USAGE = `inferwatt paper [--params joule|v1] [--samples N] [-
   --power-proportional  sensitivity: PU = 0.24 + 0.56 min(TPS / TPS_max, 1) instead of a log-normal draw
   --json                print one JSON object instead of tables`;
 
+export const NODE_USAGE = `inferwatt node --model <catalog name> --hardware <profile name> [--precision bf16|fp8|fp4] [--tp N] [--batch 1,16,64,128,256] [--context 1024] [--prompt 2048] [--kv-precision bf16|fp8] [--json]
+
+  One node from first principles (docs/node-model.md): per batch size at the context, the decode step, the node's output tokens/s, W per GPU and per node (GPUs + host + network from the profile), J per output token, and whether the batch's KV cache fits; then the prefill of one prompt. The KV capacity is counted in sequences of --context tokens. Beside each, the shipped H100 measurement of the same model, precision, tp and batch, where there is one.
+  --model NAME          a model of models/data/catalog (e.g. llama-3.1-70b, deepseek-v3)
+  --hardware NAME       a hardware profile with a gpu: block (h100-sxm-8x, h200-sxm-8x, b200-8x)
+  --precision P         weights: bf16, fp8 or fp4 (default: the model's published precision)
+  --tp N                tensor-parallel GPUs per replica (default: the fewest, a power of two, whose KV cache holds the largest batch)
+  --batch LIST          running sequences, comma-separated (default 1,16,64,128,256)
+  --context N           tokens of context per sequence (default 1024)
+  --prompt N            tokens of the prompt prefilled (default 2048)
+  --kv-precision P      KV cache: bf16 (default, vLLM's unless told) or fp8
+  --json                print one JSON object instead of tables`;
+
 /** Each command's help: its usage line, then what it does and its flags. */
 export const HELP: Record<string, string> = {
   run: RUN_USAGE,
@@ -66,6 +79,7 @@ export const HELP: Record<string, string> = {
   size: SIZE_USAGE,
   schema: SCHEMA_USAGE,
   paper: PAPER_USAGE,
+  node: NODE_USAGE,
 };
 
 /** What `inferwatt` alone prints: the commands, in a screen's height. */
@@ -77,6 +91,7 @@ export const OVERVIEW = `inferwatt: the energy of serving large language models 
   inferwatt size <scenario.yaml>         nodes per pool for the peak hour
   inferwatt schema                       print the scenario JSON Schema
   inferwatt paper                        the paper's estimator, reproduced
+  inferwatt node --model M --hardware H  one node from first principles
   inferwatt help [command]               every command's flags, or one command's`;
 
 /** `inferwatt help`: the overview, then every command's help. */

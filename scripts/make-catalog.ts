@@ -1,0 +1,116 @@
+// Writes models/data/catalog/<name>.yaml from models/data/mlenergy-v3/model-architectures.csv, one file
+// per architecture row (precision variants such as -FP8 folded into one name). Rows without a parameter
+// count in the table (hybrid Nemotron, partial Qwen3-Omni) are skipped: the node model needs them.
+// Run once by hand (node --import tsx scripts/make-catalog.ts); the YAML files are what the project reads.
+import { readFileSync, writeFileSync } from "node:fs";
+import { stringify } from "yaml";
+
+const ROOT = new URL("../", import.meta.url);
+const text = readFileSync(new URL("models/data/mlenergy-v3/model-architectures.csv", ROOT), "utf8");
+
+/** RFC 4180 fields: quoted fields may hold commas and doubled quotes. */
+function parseCsv(s: string): string[][] {
+  const rows: string[][] = [];
+  let row: string[] = [];
+  let field = "";
+  let quoted = false;
+  for (let i = 0; i < s.length; i++) {
+    const c = s[i];
+    if (quoted) {
+      if (c === '"' && s[i + 1] === '"') (field += '"'), i++;
+      else if (c === '"') quoted = false;
+      else field += c;
+    } else if (c === '"') quoted = true;
+    else if (c === ",") row.push(field), (field = "");
+    else if (c === "\n" || c === "\r") {
+      if (c === "\r" && s[i + 1] === "\n") i++;
+      row.push(field), rows.push(row), (row = []), (field = "");
+    } else field += c;
+  }
+  if (field !== "" || row.length > 0) row.push(field), rows.push(row);
+  return rows.filter((r) => r.length > 1);
+}
+
+const [header, ...body] = parseCsv(text);
+const records = body.map((cells) => Object.fromEntries(header.map((h, i) => [h, cells[i] ?? ""])));
+
+export function catalogName(modelId: string): string {
+  return modelId
+    .split("/")[1]
+    .toLowerCase()
+    .replace(/^meta-llama-/, "llama-")
+    .replace(/-instruct/, "")
+    .replace(/-(fp8|bf16|it|v0\.1)$/, "")
+    .replace(/-(fp8|bf16|it|v0\.1)$/, "");
+}
+
+const num = (s: string) => (s === "" ? undefined : Number(s));
+const written = new Map<string, string>();
+for (const r of records) {
+  const name = catalogName(r.model_id);
+  if (written.has(name)) continue;
+  if (r.params_total_b_computed === "") {
+    console.log(`skipped ${r.model_id}: no parameter count in the table (${r.architecture_class})`);
+    continue;
+  }
+  const moe = num(r.num_experts) !== undefined;
+  const mla = r.attention_type.startsWith("MLA");
+  const served = r.weight_precision_served;
+  const precision = served.startsWith("fp8") ? "fp8" : served.startsWith("mxfp4") ? "fp4" : "bf16";
+  const layers = Number(r.num_layers);
+  const doc: Record<string, unknown> = {
+    name,
+    hf_id: r.model_id,
+    params_total_b: Number(r.params_total_b_computed),
+    params_active_b: Number(r.params_active_b_computed),
+    layers,
+    hidden_size: Number(r.hidden_size),
+    attention_heads: Number(r.num_attention_heads),
+    kv_heads: Number(r.num_key_value_heads),
+    head_dim: mla ? Number(r.qk_nope_head_dim) + Number(r.qk_rope_head_dim) : Number(r.head_dim),
+    ffn_size: num(r.intermediate_size_dense) ?? 0,
+    dense_ffn_layers: num(r.dense_ffn_layers) ?? layers,
+  };
+  if (moe) {
+    doc.moe = {
+      layers: Number(r.moe_layers),
+      experts: Number(r.num_experts),
+      experts_per_token: Number(r.experts_per_token),
+      expert_ffn_size: Number(r.moe_intermediate_size),
+      shared_experts: num(r.num_shared_experts) ?? 0,
+      shared_expert_ffn_size: num(r.shared_expert_intermediate_size) ?? 0,
+    };
+  }
+  doc.attention = mla
+    ? {
+        kind: "mla",
+        kv_lora_rank: Number(r.kv_lora_rank),
+        q_lora_rank: Number(r.q_lora_rank),
+        rope_head_dim: Number(r.qk_rope_head_dim),
+        nope_head_dim: Number(r.qk_nope_head_dim),
+        v_head_dim: Number(r.v_head_dim),
+      }
+    : { kind: "gqa" };
+  const full = num(r.full_context_kv_layers) ?? layers;
+  // Llama 4's chunked attention (chunk 8192) is treated as a window of that size
+  const window = num(r.sliding_window) ?? (/chunk (\d+)/.exec(r.attention_type) ? Number(/chunk (\d+)/.exec(r.attention_type)![1]) : undefined);
+  if (window !== undefined) doc.sliding_window = window;
+  doc.full_context_kv_layers = full;
+  doc.vocab_size = Number(r.vocab_size);
+  doc.tied_embeddings = r.tie_word_embeddings === "True";
+  doc.default_precision = precision;
+  const sources: Record<string, string> = {
+    architecture: `${r.source} (the config.json read into models/data/mlenergy-v3/model-architectures.csv, row ${r.model_id})`,
+    params_total_b: "params_total_b_computed of model-architectures.csv: counted from the config (language backbone, embeddings and LM head included)",
+    params_active_b: "params_active_b_computed of model-architectures.csv, counted the same way",
+    default_precision: `weight_precision_served of model-architectures.csv: "${served}"`,
+  };
+  if (window !== undefined && num(r.sliding_window) === undefined) sources.sliding_window = `attention_type of model-architectures.csv: "${r.attention_type}"; the chunk is taken as a window`;
+  if (r.tie_word_embeddings === "") sources.tied_embeddings = "tie_word_embeddings is blank in model-architectures.csv; taken as false (a separate LM head)";
+  if (r.notes) sources.notes = r.notes;
+  doc.sources = sources;
+  const head = `# ${r.model_id}: ${r.architecture_class}, ${r.attention_type}.\n# Generated by scripts/make-catalog.ts from models/data/mlenergy-v3/model-architectures.csv; every number's source is under sources.\n`;
+  writeFileSync(new URL(`models/data/catalog/${name}.yaml`, ROOT), head + stringify(doc, { lineWidth: 0 }));
+  written.set(name, r.model_id);
+}
+console.log(`wrote ${written.size} catalog files: ${[...written.keys()].join(", ")}`);
