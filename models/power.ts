@@ -21,7 +21,7 @@ export function nodePowerComponentsW(profile: HardwareProfile, n: number): NodeP
   };
 }
 
-/** P_node(n) = G P_gpu(n) + P_host(n) + P_interconnect (DESIGN.md, "Power and energy"). */
+/** P_node(n) = G P_gpu(n) + P_host(n) + P_interconnect (docs/design.md, "Power and energy"). */
 export function nodePowerW(profile: HardwareProfile, n: number): number {
   const hostW = n > 0 ? profile.hostBusyW : profile.hostIdleW;
   return profile.gpus * gpuPowerW(profile, n) + hostW + profile.interconnectW;

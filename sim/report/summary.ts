@@ -16,7 +16,7 @@ function latency(wait: LogHistogram, ttft: LogHistogram, e2e: LogHistogram) {
 
 const sum = <T>(xs: readonly T[], f: (x: T) => number) => xs.reduce((s, x) => s + f(x), 0);
 
-/** summary.json: the keys DESIGN.md names (tools rely on them), plus the ledger and per-pool figures. */
+/** summary.json: the keys docs/design.md ("Results") names (tools rely on them), plus the ledger and per-pool figures. */
 export function buildSummary(scenario: Scenario, r: SimResult, timing: { peakRssMb: number; shards?: number }) {
   const { pue, orchestrationOverhead } = scenario.facility;
   const gpuBusyWh = sum(r.pools, (p) => p.gpuBusyWh);
