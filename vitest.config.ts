@@ -1,12 +1,18 @@
 import { defineConfig } from "vitest/config";
 
+// Two projects: "unit" is `npm test` (under two minutes on a 2-core machine); "long" is
+// `npm run test:long`, the cases that need simulations of millions of queries (test/long/).
+// CI (.ci/run) runs both.
 export default defineConfig({
   test: {
-    include: ["test/**/*.test.ts", "test/**/*.test.tsx"],
-    // The JSON report gives .ci/run its pass/fail counts.
+    // The JSON report gives .ci/run its pass/fail counts (test:long writes its own, see package.json).
     reporters: ["default", "json"],
     outputFile: { json: "node_modules/.cache/inferwatt/vitest.json" },
     testTimeout: 120_000,
     hookTimeout: 120_000,
+    projects: [
+      { extends: true, test: { name: "unit", include: ["test/**/*.test.ts", "test/**/*.test.tsx"], exclude: ["test/long/**"] } },
+      { extends: true, test: { name: "long", include: ["test/long/**/*.test.ts"], testTimeout: 600_000, hookTimeout: 600_000 } },
+    ],
   },
 });

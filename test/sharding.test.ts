@@ -1,4 +1,3 @@
-import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -6,22 +5,14 @@ import { describe, expect, it } from "vitest";
 import { mergeProgress, mergeResults } from "../sim/engine/merge.ts";
 import type { SimProgress } from "../sim/engine/result.ts";
 import { simulate } from "../sim/engine/simulation.ts";
-import { buildSummary, type Summary } from "../sim/report/summary.ts";
+import { buildSummary } from "../sim/report/summary.ts";
 import { loadScenario } from "../sim/scenario/load.ts";
 import { shardProblem, shardScenario, streamName } from "../sim/scenario/shard.ts";
-import type { Scenario } from "../sim/scenario/types.ts";
-import { interruptAfterProgress } from "./cli-helpers.ts";
+import { inferwattInProcess, interruptAfterProgress } from "./cli-helpers.ts";
+import { shardedSummary } from "./shard-helpers.ts";
 import { withoutTiming } from "./sim-helpers.ts";
 
-const ROOT = new URL("..", import.meta.url);
 const scenarioFile = (f: string) => new URL(`../scenarios/${f}`, import.meta.url).pathname;
-const rel = (a: number, b: number) => Math.abs(a / b - 1);
-
-/** The scenario run as `count` shards one after the other in this thread, merged as `--shards` merges them. */
-function shardedSummary(s: Scenario, count: number): Summary {
-  const results = Array.from({ length: count }, (_, i) => simulate(shardScenario(s, i, count)));
-  return buildSummary(s, mergeResults(results), { peakRssMb: 0, shards: count });
-}
 
 describe("splitting a scenario into shards", () => {
   const s = loadScenario(scenarioFile("baseline-autoscaled.yaml"));
@@ -111,50 +102,12 @@ describe("the live view of a sharded run", () => {
   });
 });
 
-describe("a sharded run agrees with one simulation of the whole fleet", () => {
-  // baseline.yaml's 4,082 nodes in three pools, ten simulated minutes after a two-minute warmup: about 6 million queries
-  const s = loadScenario(scenarioFile("baseline.yaml"), { set: ["duration=12m", "warmup=2m"] });
-  const whole = buildSummary(s, simulate(s), { peakRssMb: 0 });
-
-  it.each([2, 4])("%d shards: energy within 1 %, p99 latency within 5 %, every query counted once", (count) => {
-    const sharded = shardedSummary(s, count);
-    expect(whole.queries.arrived).toBeGreaterThan(5e6);
-    expect(rel(sharded.energy.facility_wh, whole.energy.facility_wh)).toBeLessThan(0.01);
-    expect(rel(sharded.per_query_wh.attributed.mean, whole.per_query_wh.attributed.mean)).toBeLessThan(0.01);
-    expect(rel(sharded.latency_s.e2e.p99, whole.latency_s.e2e.p99)).toBeLessThan(0.05);
-    expect(rel(sharded.latency_s.e2e.p50, whole.latency_s.e2e.p50)).toBeLessThan(0.05);
-    // Poisson counts: the shards' arrivals add to the whole's within a few standard deviations
-    expect(Math.abs(sharded.queries.arrived - whole.queries.arrived)).toBeLessThan(5 * Math.sqrt(whole.queries.arrived));
-    // merged exactly: conservation and the ledger hold on the merged result as on a single one
-    expect(sharded.queries.arrived).toBe(sharded.queries.completed + sharded.queries.in_flight);
-    expect(rel(sharded.energy.ledger.attributed_wh + sharded.energy.ledger.idle_wh, sharded.energy.facility_wh)).toBeLessThan(1e-9);
-    expect(sharded.fleet.nodes).toBe(whole.fleet.nodes);
-    expect(sharded.sim.shards).toBe(count);
-  });
-});
-
-describe("a sharded autoscaled fleet agrees with one simulation", () => {
-  it("baseline-autoscaled at a fifth of its traffic (about 490 of 4,082 nodes on): 2 shards within 1 % on energy, 5 % on p99", () => {
-    const s = loadScenario(scenarioFile("baseline-autoscaled.yaml"), { set: ["duration=70m", "warmup=10m", "workload.queries_per_day=2e8"] });
-    const whole = buildSummary(s, simulate(s), { peakRssMb: 0 });
-    const sharded = shardedSummary(s, 2);
-    expect(whole.fleet.nodes_parked_mean).toBeGreaterThan(3000);
-    expect(rel(sharded.energy.facility_wh, whole.energy.facility_wh)).toBeLessThan(0.01);
-    expect(rel(sharded.latency_s.e2e.p99, whole.latency_s.e2e.p99)).toBeLessThan(0.05);
-    // each shard rounds its target up: at most one node more on, plus the autoscaler's own noise
-    expect(Math.abs(sharded.fleet.nodes_on_mean - whole.fleet.nodes_on_mean)).toBeLessThan(5);
-    expect(sharded.fleet.nodes_on_mean + sharded.fleet.nodes_parked_mean + sharded.fleet.nodes_waking_mean).toBeCloseTo(4082, 6);
-  });
-});
-
 describe("inferwatt run --shards", () => {
-  const inferwatt = (...args: string[]) =>
-    spawnSync(process.execPath, ["bin/inferwatt.js", ...args], { cwd: ROOT, encoding: "utf8", env: { ...process.env, CI: "true" } });
   const tmp = () => mkdtempSync(join(tmpdir(), "inferwatt-test-"));
 
-  it("runs the shards in worker threads and writes what merging them in one thread gives", () => {
+  it("runs the shards in worker threads and writes what merging them in one thread gives", async () => {
     const out = join(tmp(), "run");
-    const r = inferwatt("run", "scenarios/small.yaml", "--no-tui", "--shards", "3", "--out", out, "--set", "duration=20m");
+    const r = await inferwattInProcess("run", "scenarios/small.yaml", "--no-tui", "--shards", "3", "--out", out, "--set", "duration=20m");
     expect(r.stderr).toBe("");
     expect(r.status).toBe(0);
     const written = JSON.parse(readFileSync(join(out, "summary.json"), "utf8"));
@@ -190,8 +143,8 @@ describe("inferwatt run --shards", () => {
     [["scenarios/trace-conv.yaml", "--shards", "2"], /workload\.trace: a replayed trace cannot be split into shards/],
     [["scenarios/small.yaml", "--no-tiu"], /unknown option --no-tiu \(did you mean --no-tui\?\)/],
     [["scenarios/small.yaml", "--shard", "2"], /unknown option --shard \(did you mean --shards\?\); expected one of --out, --seed, --set, --no-tui, --verbose, --force, --shards/],
-  ])("refuses %j with exit 2 and one line", (args, message) => {
-    const r = inferwatt("run", ...args, "--no-tui", "--out", join(tmp(), "run"));
+  ])("refuses %j with exit 2 and one line", async (args, message) => {
+    const r = await inferwattInProcess("run", ...args, "--no-tui", "--out", join(tmp(), "run"));
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(message);
     expect(r.stderr.trim().split("\n")).toHaveLength(1);

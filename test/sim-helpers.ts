@@ -1,3 +1,4 @@
+import type { SimResult } from "../sim/engine/result.ts";
 import { simulate as simulateRun } from "../sim/engine/simulation.ts";
 import { buildSummary, TIMING_FIELDS, type Summary } from "../sim/report/summary.ts";
 import { parseScenario } from "../sim/scenario/load.ts";
@@ -10,6 +11,12 @@ export function scenario(yaml: string, set: string[] = []): Scenario {
 
 export function simulate(s: Scenario): Summary {
   return buildSummary(s, simulateRun(s), { peakRssMb: 0 });
+}
+
+/** The engine's result and its summary, for checks that need both (expectConserved). */
+export function simulateWithResult(s: Scenario): { summary: Summary; result: SimResult } {
+  const result = simulateRun(s);
+  return { summary: buildSummary(s, result, { peakRssMb: 0 }), result };
 }
 
 /** summary.json without the fields that depend on the machine. */
