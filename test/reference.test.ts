@@ -142,3 +142,28 @@ describe("the engine agrees with a naive reference simulator on the same arrival
     });
   });
 });
+
+describe("expectConserved fails when one bookkeeping moves by a millionth", () => {
+  const c = CASES[1];
+  const s = scenario(yamlOf(c));
+  const r = simulate(s, { arrivals: streamOf(arrivals(7, c.perS, s.durationS)) });
+  const summaryOf = (x: SimResult) => buildSummary(s, x, { peakRssMb: 0 });
+  const off = 1 + 1e-6;
+  const withPool = (change: Partial<SimResult["pools"][number]>): SimResult => ({ ...r, pools: [{ ...r.pools[0], ...change }] });
+
+  it("holds on the result as it is", () => {
+    expectConserved(summaryOf(r), r, s);
+  });
+
+  it.each([
+    ["attributed energy", { ...r, attributedWh: r.attributedWh * off }],
+    ["idle node energy", withPool({ idleNodeWh: r.pools[0].idleNodeWh * off })],
+    ["idle GPU energy", withPool({ gpuIdleWh: r.pools[0].gpuIdleWh * off })],
+    ["host energy", withPool({ hostWh: r.pools[0].hostWh * off })],
+    ["busy node-seconds", withPool({ busyNodeSeconds: r.pools[0].busyNodeSeconds * off })],
+    ["one time-series row's power", { ...r, timeseries: r.timeseries.map((row, i) => (i === 3 ? { ...row, hostMw: row.hostMw * off } : row)) }],
+    ["one time-series row's arrivals", { ...r, timeseries: r.timeseries.map((row, i) => (i === 3 ? { ...row, arrivals: row.arrivals + 1 } : row)) }],
+  ] as [string, SimResult][])("%s", (_, broken) => {
+    expect(() => expectConserved(summaryOf(broken), broken, s)).toThrow();
+  });
+});
