@@ -10,10 +10,9 @@ import { PAPER_USAGE } from "../sim/cli/paper-command.ts";
 import { RUN_USAGE } from "../sim/cli/run-command.ts";
 import { SIZE_USAGE } from "../sim/cli/size-command.ts";
 import { makeResultsDir } from "../sim/report/results-dir.ts";
-import { loadScenario } from "../sim/scenario/load.ts";
 import { inferwattInProcess } from "./cli-helpers.ts";
 import { expectConserved } from "./conservation.ts";
-import { simulateWithResult, withoutTiming } from "./sim-helpers.ts";
+import { scenarioFile, simulateWithResult, withoutTiming } from "./sim-helpers.ts";
 
 const ROOT = new URL("..", import.meta.url);
 /**
@@ -33,7 +32,7 @@ describe("inferwatt run", () => {
   });
 
   it.each(shipped)("%s validates, and a simulated minute of it conserves queries and energy", (file) => {
-    const sc = loadScenario(`scenarios/${file}`, { set: ["duration=1m", "timeseries_interval=20s", "replications=1"] });
+    const sc = scenarioFile(`scenarios/${file}`, ["duration=1m", "timeseries_interval=20s", "replications=1"]);
     const { summary, result } = simulateWithResult(sc);
     expect(summary.queries.arrived).toBeGreaterThan(1000);
     expect(summary.energy.facility_wh).toBeGreaterThan(0);
@@ -52,7 +51,7 @@ describe("inferwatt run", () => {
     expect(readdirSync(out).sort()).toEqual(["classes.csv", "energy_quantiles.csv", "manifest.json", "report.html", "run.log", "summary.json", "timeseries.csv"]);
     // a seeded reproduction: the worker's summary.json is the engine's own for the same scenario
     const summary = JSON.parse(readFileSync(join(out, "summary.json"), "utf8"));
-    expect(withoutTiming(summary)).toEqual(withoutTiming(simulateWithResult(loadScenario("scenarios/small.yaml", { set })).summary));
+    expect(withoutTiming(summary)).toEqual(withoutTiming(simulateWithResult(scenarioFile("scenarios/small.yaml", set)).summary));
     const manifest = JSON.parse(readFileSync(join(out, "manifest.json"), "utf8"));
     expect(manifest.incomplete).toBe(false);
     expect(manifest.scenario.durationS).toBe(60);

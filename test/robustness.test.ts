@@ -3,9 +3,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { makeResultsDir } from "../sim/report/results-dir.ts";
-import { loadScenario } from "../sim/scenario/load.ts";
 import { inferwattInProcess, interruptAfterProgress } from "./cli-helpers.ts";
 import { expectConserved } from "./conservation.ts";
+import { scenarioFile } from "./sim-helpers.ts";
 
 const tmp = () => mkdtempSync(join(tmpdir(), "inferwatt-robust-"));
 /** The command's entry in this process; the binary is spawned where a process is the point (signals, its working folder). */
@@ -22,7 +22,7 @@ describe("interruption", () => {
     expect(summary.state).toBe("interrupted");
     expect(summary.simulated_s).toBeGreaterThan(0);
     expect(summary.simulated_s).toBeLessThan(86_400);
-    expectConserved(summary, undefined, loadScenario("scenarios/small.yaml", { set: ["duration=24h"] }));
+    expectConserved(summary, undefined, scenarioFile("scenarios/small.yaml", ["duration=24h"]));
     const rows = readFileSync(join(out, "timeseries.csv"), "utf8").trim().split("\n");
     expect(Number(rows.at(-1)!.split(",")[0])).toBeCloseTo(summary.simulated_s, 2);
     // no half-written file is left behind

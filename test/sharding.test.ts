@@ -5,15 +5,22 @@ import { describe, expect, it } from "vitest";
 import { mergeProgress, mergeResults } from "../sim/engine/merge.ts";
 import type { SimProgress } from "../sim/engine/result.ts";
 import { simulate } from "../sim/engine/simulation.ts";
-import { buildSummary } from "../sim/report/summary.ts";
+import { buildSummary, type Summary } from "../sim/report/summary.ts";
 import { loadScenario } from "../sim/scenario/load.ts";
 import { shardProblem, shardScenario, streamName } from "../sim/scenario/shard.ts";
+import type { Scenario } from "../sim/scenario/types.ts";
 import { inferwattInProcess, interruptAfterProgress } from "./cli-helpers.ts";
 import { expectConserved } from "./conservation.ts";
-import { shardedSummary } from "./shard-helpers.ts";
 import { withoutTiming } from "./sim-helpers.ts";
 
 const scenarioFile = (f: string) => new URL(`../scenarios/${f}`, import.meta.url).pathname;
+const rel = (a: number, b: number) => Math.abs(a / b - 1);
+
+/** The scenario run as `count` shards one after the other in this thread, merged as `--shards` merges them. */
+function shardedSummary(s: Scenario, count: number): Summary {
+  const results = Array.from({ length: count }, (_, i) => simulate(shardScenario(s, i, count)));
+  return buildSummary(s, mergeResults(results), { peakRssMb: 0, shards: count });
+}
 
 describe("splitting a scenario into shards", () => {
   const s = loadScenario(scenarioFile("baseline-autoscaled.yaml"));

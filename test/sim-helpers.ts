@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import type { SimResult } from "../sim/engine/result.ts";
 import { simulate as simulateRun } from "../sim/engine/simulation.ts";
 import { buildSummary, TIMING_FIELDS, type Summary } from "../sim/report/summary.ts";
@@ -7,6 +8,11 @@ import type { Scenario } from "../sim/scenario/types.ts";
 /** A scenario from YAML text, as a user's file would give it. */
 export function scenario(yaml: string, set: string[] = []): Scenario {
   return parseScenario(yaml, "test.yaml", { set });
+}
+
+/** A scenario file (relative to the repository) as `inferwatt run <file> --set ...` reads it. */
+export function scenarioFile(path: string, set: string[] = []): Scenario {
+  return parseScenario(readFileSync(path, "utf8"), path, { set });
 }
 
 export function simulate(s: Scenario): Summary {

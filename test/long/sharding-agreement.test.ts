@@ -1,19 +1,31 @@
 import { describe, expect, it } from "vitest";
+import { mergeResults } from "../../sim/engine/merge.ts";
 import { simulate } from "../../sim/engine/simulation.ts";
 import { buildSummary } from "../../sim/report/summary.ts";
-import { loadScenario } from "../../sim/scenario/load.ts";
+import { shardScenario } from "../../sim/scenario/shard.ts";
+import type { Scenario } from "../../sim/scenario/types.ts";
 import { expectConserved } from "../conservation.ts";
-import { shardedRun } from "../shard-helpers.ts";
+import { scenarioFile } from "../sim-helpers.ts";
 
 // npm run test:long: a sharded run against one simulation of the whole fleet, at the size sharding is
 // meant for (millions of queries; about half a minute each on a 2-core machine).
 
-const scenarioFile = (f: string) => new URL(`../../scenarios/${f}`, import.meta.url).pathname;
 const rel = (a: number, b: number) => Math.abs(a / b - 1);
+const loadScenario = (f: string, opts: { set: string[] }) => scenarioFile(f, opts.set);
+const shipped = (f: string) => `scenarios/${f}`;
+
+/**
+ * The scenario run as `count` shards one after the other in this thread, merged as `--shards` merges
+ * them (as test/sharding.test.ts's shardedSummary: a shard must be simulated as its worker does).
+ */
+function shardedRun(s: Scenario, count: number) {
+  const result = mergeResults(Array.from({ length: count }, (_, i) => simulate(shardScenario(s, i, count))));
+  return { summary: buildSummary(s, result, { peakRssMb: 0, shards: count }), result };
+}
 
 describe("a sharded run agrees with one simulation of the whole fleet", () => {
   // baseline.yaml's 4,082 nodes in three pools, ten simulated minutes after a two-minute warmup: about 6 million queries
-  const s = loadScenario(scenarioFile("baseline.yaml"), { set: ["duration=12m", "warmup=2m"] });
+  const s = loadScenario(shipped("baseline.yaml"), { set: ["duration=12m", "warmup=2m"] });
   const whole = buildSummary(s, simulate(s), { peakRssMb: 0 });
 
   it.each([2, 4])("%d shards: energy within 1 %, p99 latency within 5 %, every query counted once", (count) => {
@@ -34,7 +46,7 @@ describe("a sharded run agrees with one simulation of the whole fleet", () => {
 
 describe("a sharded autoscaled fleet agrees with one simulation", () => {
   it("baseline-autoscaled at a fifth of its traffic (about 490 of 4,082 nodes on): 2 shards within 1 % on energy, 5 % on p99", () => {
-    const s = loadScenario(scenarioFile("baseline-autoscaled.yaml"), { set: ["duration=70m", "warmup=10m", "workload.queries_per_day=2e8"] });
+    const s = loadScenario(shipped("baseline-autoscaled.yaml"), { set: ["duration=70m", "warmup=10m", "workload.queries_per_day=2e8"] });
     const whole = buildSummary(s, simulate(s), { peakRssMb: 0 });
     const { summary: sharded, result } = shardedRun(s, 2);
     expectConserved(sharded, result, s);
