@@ -277,7 +277,7 @@ describe("inferwatt help", () => {
   });
 
   it("paper and size print no line wider than 80 columns", async () => {
-    for (const args of [["paper"], ["paper", "--power-proportional", "--input-tokens", "2000"], ["size", "scenarios/tts-10.yaml"]]) {
+    for (const args of [["paper"], ["paper", "--power-proportional", "--input-tokens", "2000", "--samples", "5000"], ["size", "scenarios/tts-10.yaml"]]) {
       const r = await inferwatt(...args);
       expect(r.status).toBe(0);
       expect(Math.max(...r.stdout.split("\n").map((l) => l.length))).toBeLessThanOrEqual(80);
