@@ -17,3 +17,28 @@ export function interruptAfterProgress(args: string[], signal: NodeJS.Signals): 
   });
   return new Promise((resolve) => child.on("exit", (code) => resolve({ code, stdout })));
 }
+
+/**
+ * `inferwatt <args>` in this process: the command's own entry (the one bin/inferwatt.js calls) with
+ * stdout and stderr captured, as a pipe would take them. No Node start-up and no TypeScript loading
+ * per call, so commands that do not simulate (help, validate, size, schema, paper, every refusal) are
+ * tested here; the binary itself (exit codes, signals, a results folder from a worker) keeps a few
+ * spawned tests.
+ */
+export async function inferwattInProcess(...args: string[]): Promise<{ status: number; stdout: string; stderr: string }> {
+  const { main } = await import("../sim/cli/main.ts");
+  let stdout = "";
+  let stderr = "";
+  const status = await main(
+    args,
+    (s) => {
+      stdout += s;
+      return true;
+    },
+    (s) => {
+      stderr += s;
+      return true;
+    },
+  );
+  return { status, stdout, stderr };
+}

@@ -8,12 +8,12 @@ import { comparisonTable, METRICS, type ComparedScenario } from "../sim/report/c
 import { CHARTS } from "../sim/report/report-html.ts";
 import { runInWorker } from "../sim/jobs/run-in-worker.ts";
 import { runPool } from "../sim/jobs/run-pool.ts";
-import { interruptAfterProgress } from "./cli-helpers.ts";
+import { inferwattInProcess, interruptAfterProgress } from "./cli-helpers.ts";
 
 const ROOT = new URL("..", import.meta.url);
 const ESC = "\u001b";
 const tmp = () => mkdtempSync(join(tmpdir(), "inferwatt-test-"));
-/** The command as a user runs it, with stdout a pipe (not a terminal) and CI unset. */
+/** The command as a user runs it, with stdout a pipe (not a terminal) and CI unset; the comparison runs in this process (inferwattInProcess). */
 const inferwatt = (...args: string[]) => {
   const env = { ...process.env };
   delete env.CI;
@@ -75,10 +75,10 @@ describe("inferwatt run without a terminal", () => {
 });
 
 describe("inferwatt compare", () => {
-  it("runs two scenarios, prints the table and writes the four comparison files, ratio 1 for the first", () => {
+  it("runs two scenarios, prints the table and writes the four comparison files, ratio 1 for the first", async () => {
     const dir = tmp();
     const out = join(dir, "cmp");
-    const r = inferwatt("compare", variant(dir, "one", 1), variant(dir, "two", 2), "--out", out, "--set", "duration=2m", "--no-tui");
+    const r = await inferwattInProcess("compare", variant(dir, "one", 1), variant(dir, "two", 2), "--out", out, "--set", "duration=2m", "--no-tui");
     expect(r.stderr).toBe("");
     expect(r.status).toBe(0);
     expect(r.stdout).not.toContain(ESC);
@@ -106,8 +106,8 @@ describe("inferwatt compare", () => {
     expect(html).toContain("one vs two");
   });
 
-  it("needs two scenario files (exit 2)", () => {
-    const r = inferwatt("compare", "scenarios/small.yaml");
+  it("needs two scenario files (exit 2)", async () => {
+    const r = await inferwattInProcess("compare", "scenarios/small.yaml");
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(/expected two or more scenario files/);
   });

@@ -1,8 +1,8 @@
-import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { beforeAll, describe, expect, it } from "vitest";
 import { lognormalFromP5P95, lognormalMean } from "../models/lognormal.ts";
 import { runPaperEstimator, type PaperResult } from "../models/paper/estimator.ts";
+import { inferwattInProcess } from "./cli-helpers.ts";
 
 // Copied from the study's reproduction targets (paper-targets.json): the published abstracts and an
 // independent re-implementation of the authors' code.
@@ -108,19 +108,18 @@ describe("paper sensitivity analyses", () => {
 });
 
 describe("inferwatt paper command", () => {
-  const run = (...args: string[]) =>
-    spawnSync(process.execPath, ["bin/inferwatt.js", "paper", ...args], { cwd: new URL("..", import.meta.url), encoding: "utf8" });
+  const run = (...args: string[]) => inferwattInProcess("paper", ...args);
 
-  it("--json prints the result object, same seed same numbers", () => {
-    const a = run("--json", "--samples", "500", "--seed", "7");
-    const b = run("--json", "--samples", "500", "--seed", "7");
+  it("--json prints the result object, same seed same numbers", async () => {
+    const a = await run("--json", "--samples", "500", "--seed", "7");
+    const b = await run("--json", "--samples", "500", "--seed", "7");
     expect(a.status).toBe(0);
     const ja = JSON.parse(a.stdout);
     expect(ja.params).toBe("joule");
     expect(ja.per_query_wh.traditional.p50).toBeGreaterThan(0.2);
     expect(Object.keys(ja.fleet_gwh_per_day)).toContain("mix_10pct_improved");
     expect(a.stdout).toBe(b.stdout);
-    const c = JSON.parse(run("--json", "--samples", "500", "--seed", "8").stdout);
+    const c = JSON.parse((await run("--json", "--samples", "500", "--seed", "8")).stdout);
     expect(c.per_query_wh.traditional.p50).not.toBe(ja.per_query_wh.traditional.p50);
   });
 
@@ -130,8 +129,8 @@ describe("inferwatt paper command", () => {
     [["--bogus"], /unknown option --bogus; expected one of --params, --samples/],
     [["--sample", "10"], /unknown option --sample \(did you mean --samples\?\)/],
     [["--seed"], /--seed: got nothing; expected a value after it/],
-  ])("bad arguments %j: one line on stderr, exit 2", (args, message) => {
-    const r = run(...args);
+  ])("bad arguments %j: one line on stderr, exit 2", async (args, message) => {
+    const r = await run(...args);
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(message);
     expect(r.stderr.trim().split("\n")).toHaveLength(1);

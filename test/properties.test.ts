@@ -3,7 +3,8 @@ import { describe, expect, it } from "vitest";
 import { stringify } from "yaml";
 import { ScenarioError } from "../sim/scenario/errors.ts";
 import { parseScenario } from "../sim/scenario-file/load.ts";
-import { simulate } from "./sim-helpers.ts";
+import { expectConserved } from "./conservation.ts";
+import { simulateWithResult } from "./sim-helpers.ts";
 
 const valid = {
   name: "prop",
@@ -97,7 +98,7 @@ describe("property: conservation holds for any small valid scenario", () => {
     twoPools: fc.boolean(),
   });
 
-  it("arrived = completed + in flight; attributed + idle = facility; components sum to facility", () => {
+  it("queries, the ledger, power x node-hours and the time series are conserved (expectConserved)", () => {
     fc.assert(
       fc.property(arb, (a) => {
         const pools = a.twoPools ? a.pools.map((p) => ({ ...p, share: 0.5 })) : [a.pools[0]];
@@ -117,13 +118,9 @@ describe("property: conservation holds for any small valid scenario", () => {
           pools,
           facility: { pue: 1.3, orchestration_overhead: 0.05 },
         };
-        const s = simulate(parseScenario(stringify(scenario), "prop.yaml"));
-        expect(s.queries.arrived).toBe(s.queries.completed + s.queries.in_flight);
-        const rel = (x: number, y: number) => (y === 0 ? Math.abs(x) : Math.abs(x / y - 1));
-        expect(rel(s.energy.ledger.attributed_wh + s.energy.ledger.idle_wh, s.energy.facility_wh)).toBeLessThan(1e-9);
-        const c = s.energy.by_component;
-        const total = c.gpu_busy_wh + c.gpu_idle_wh + c.host_wh + c.interconnect_wh + c.parked_wh + c.orchestration_wh + c.cooling_and_power_wh;
-        expect(rel(total, s.energy.facility_wh)).toBeLessThan(1e-9);
+        const sc = parseScenario(stringify(scenario), "prop.yaml");
+        const { summary: s, result } = simulateWithResult(sc);
+        expectConserved(s, result, sc);
         expect(Number.isFinite(s.energy.gwh_per_day)).toBe(true);
       }),
       { numRuns: 40, seed: 3 },

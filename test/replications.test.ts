@@ -1,10 +1,10 @@
-import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { percentileSorted, sortedCopy } from "../models/stats.ts";
 import { parseScenario } from "../sim/scenario-file/load.ts";
+import { inferwattInProcess } from "./cli-helpers.ts";
 import { scenario, simulate, singlePool, withoutTiming } from "./sim-helpers.ts";
 
 const uncertain = `
@@ -43,13 +43,9 @@ describe("replications", () => {
     expect(percentileSorted(gwh, 95) / percentileSorted(gwh, 5)).toBeGreaterThan(1.2);
   });
 
-  it("inferwatt run writes each replication's folder and the replications block", () => {
+  it("inferwatt run writes each replication's folder and the replications block", async () => {
     const out = join(mkdtempSync(join(tmpdir(), "inferwatt-reps-")), "run");
-    const r = spawnSync(process.execPath, ["bin/inferwatt.js", "run", "test/fixtures/replicated.yaml", "--no-tui", "--out", out], {
-      cwd: new URL("..", import.meta.url),
-      encoding: "utf8",
-      env: { ...process.env, CI: "true" },
-    });
+    const r = await inferwattInProcess("run", "test/fixtures/replicated.yaml", "--no-tui", "--out", out);
     expect(r.stderr).toBe("");
     expect(r.status).toBe(0);
     const summary = JSON.parse(readFileSync(join(out, "summary.json"), "utf8"));

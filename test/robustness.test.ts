@@ -1,14 +1,15 @@
-import { spawnSync } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { interruptAfterProgress } from "./cli-helpers.ts";
+import { makeResultsDir } from "../sim/report/results-dir.ts";
+import { inferwattInProcess, interruptAfterProgress } from "./cli-helpers.ts";
+import { expectConserved } from "./conservation.ts";
+import { scenarioFile } from "./sim-helpers.ts";
 
-const ROOT = new URL("..", import.meta.url);
-const env = { ...process.env, CI: "true" };
 const tmp = () => mkdtempSync(join(tmpdir(), "inferwatt-robust-"));
-const inferwatt = (...args: string[]) => spawnSync(process.execPath, ["bin/inferwatt.js", ...args], { cwd: ROOT, encoding: "utf8", env });
+/** The command's entry in this process; the binary is spawned where a process is the point (signals, its working folder). */
+const inferwatt = inferwattInProcess;
 
 describe("interruption", () => {
   it("SIGTERM: summary and time series up to the stop, manifest incomplete, exit 130", async () => {
@@ -21,7 +22,7 @@ describe("interruption", () => {
     expect(summary.state).toBe("interrupted");
     expect(summary.simulated_s).toBeGreaterThan(0);
     expect(summary.simulated_s).toBeLessThan(86_400);
-    expect(summary.queries.arrived).toBe(summary.queries.completed + summary.queries.in_flight);
+    expectConserved(summary, undefined, scenarioFile("scenarios/small.yaml", ["duration=24h"]));
     const rows = readFileSync(join(out, "timeseries.csv"), "utf8").trim().split("\n");
     expect(Number(rows.at(-1)!.split(",")[0])).toBeCloseTo(summary.simulated_s, 2);
     // no half-written file is left behind
@@ -44,22 +45,23 @@ describe("interrupted comparison", () => {
 });
 
 describe("results folders", () => {
-  it("--force writes into a folder that is not empty and keeps what else is there", () => {
+  it("--force writes into a folder that is not empty and keeps what else is there", async () => {
     const out = tmp();
     writeFileSync(join(out, "notes.txt"), "mine");
-    const r = inferwatt("run", "scenarios/small.yaml", "--no-tui", "--out", out, "--force", "--set", "duration=2m");
+    const r = await inferwatt("run", "scenarios/small.yaml", "--no-tui", "--out", out, "--force", "--set", "duration=2m");
     expect(r.status).toBe(0);
     expect(readFileSync(join(out, "notes.txt"), "utf8")).toBe("mine");
     expect(readdirSync(out)).toContain("summary.json");
   });
 
-  it("two runs of the same scenario in the same second get two folders", () => {
-    const root = tmp();
-    const a = spawnSync(process.execPath, [join(new URL("..", import.meta.url).pathname, "bin/inferwatt.js"), "run", join(new URL("..", import.meta.url).pathname, "scenarios/small.yaml"), "--no-tui", "--set", "duration=1m"], { cwd: root, encoding: "utf8", env });
-    const b = spawnSync(process.execPath, [join(new URL("..", import.meta.url).pathname, "bin/inferwatt.js"), "run", join(new URL("..", import.meta.url).pathname, "scenarios/small.yaml"), "--no-tui", "--set", "duration=1m"], { cwd: root, encoding: "utf8", env });
-    expect(a.status).toBe(0);
-    expect(b.status).toBe(0);
-    expect(readdirSync(join(root, "results")).filter((d) => d.startsWith("small-"))).toHaveLength(2);
+  it("runs of the same scenario in the same second get folders of their own (name-time, then -2, -3...)", () => {
+    // five folders asked for within microseconds: at least two fall in the same second
+    const root = join(tmp(), "results");
+    const dirs = [1, 2, 3, 4, 5].map(() => makeResultsDir("small", undefined, root));
+    expect(new Set(dirs).size).toBe(5);
+    expect(readdirSync(root).filter((d) => d.startsWith("small-"))).toHaveLength(5);
+    expect(dirs.some((d) => d.endsWith("-2"))).toBe(true);
+    for (const d of dirs) expect(d).toMatch(/\/small-\d{8}T\d{6}Z(-[2-5])?$/);
   });
 });
 
@@ -80,25 +82,25 @@ describe("bad input: exit 2, a message naming file, key or line", () => {
     ["unknown model, listing the known ones", small.replace("model: Llama 3.1 70B", "model: GPT-9"), /GPT-9.*Llama 3\.1 405B/],
     ["YAML syntax error with its line", small.replace("  queries_per_day: 2.0e7", "  queries_per_day: [2.0e7"), /bad\.yaml:\d+:\d+: YAML syntax/],
     ["absurd node count", small.replace("    nodes: 27", "    nodes: 50000000"), /at most 2000000 nodes/],
-  ])("%s", (_what, text, message) => {
+  ])("%s", async (_what, text, message) => {
     const file = bad("bad.yaml", text);
-    const r = inferwatt("validate", file);
+    const r = await inferwatt("validate", file);
     expect(r.status).toBe(2);
     expect(r.stderr).toContain(file);
     expect(r.stderr).toMatch(message);
     expect(r.stderr).not.toMatch(/\n\s+at /);
   });
 
-  it("several problems are reported at once", () => {
+  it("several problems are reported at once", async () => {
     const file = bad("bad.yaml", small.replace("pue: 1.2", "pue: 0.9").replace("max_batch: 256", "max_batch: 0"));
-    const r = inferwatt("validate", file);
+    const r = await inferwatt("validate", file);
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(/facility\.pue/);
     expect(r.stderr).toMatch(/pools\.0\.max_batch/);
   });
 
-  it("a missing scenario file", () => {
-    const r = inferwatt("run", "no/such/file.yaml", "--no-tui");
+  it("a missing scenario file", async () => {
+    const r = await inferwatt("run", "no/such/file.yaml", "--no-tui");
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(/no\/such\/file\.yaml: cannot read the scenario: no such file/);
   });

@@ -1,3 +1,5 @@
+import { readFileSync } from "node:fs";
+import type { SimResult } from "../sim/engine/result.ts";
 import { simulate as simulateRun } from "../sim/engine/simulation.ts";
 import { buildSummary, TIMING_FIELDS, type Summary } from "../sim/report/summary.ts";
 import { parseScenario } from "../sim/scenario-file/load.ts";
@@ -8,8 +10,19 @@ export function scenario(yaml: string, set: string[] = []): Scenario {
   return parseScenario(yaml, "test.yaml", { set });
 }
 
+/** A scenario file (relative to the repository) as `inferwatt run <file> --set ...` reads it. */
+export function scenarioFile(path: string, set: string[] = []): Scenario {
+  return parseScenario(readFileSync(path, "utf8"), path, { set });
+}
+
 export function simulate(s: Scenario): Summary {
   return buildSummary(s, simulateRun(s), { peakRssMb: 0 });
+}
+
+/** The engine's result and its summary, for checks that need both (expectConserved). */
+export function simulateWithResult(s: Scenario): { summary: Summary; result: SimResult } {
+  const result = simulateRun(s);
+  return { summary: buildSummary(s, result, { peakRssMb: 0 }), result };
 }
 
 /** summary.json without the fields that depend on the machine. */

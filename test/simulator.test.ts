@@ -2,7 +2,8 @@ import { describe, expect, it } from "vitest";
 import { loadHardwareProfile } from "../models/hardware.ts";
 import { nodePowerW } from "../models/power.ts";
 import { predictTps, tpsModelByName } from "../models/throughput.ts";
-import { scenario, simulate, singlePool, withoutTiming } from "./sim-helpers.ts";
+import { expectConserved } from "./conservation.ts";
+import { scenario, simulate, simulateWithResult, singlePool, withoutTiming } from "./sim-helpers.ts";
 
 const rel = (a: number, b: number) => Math.abs(a / b - 1);
 
@@ -97,7 +98,8 @@ pools:
   - { name: b, model: DeepSeek-R1, hardware: h100-sxm-10x-equiv, share: 0.4, nodes: 5, max_batch: 128 }
 facility: { pue: 1.3, orchestration_overhead: 0.05 }
 `;
-  const s = simulate(scenario(multi));
+  const sc = scenario(multi);
+  const { summary: s, result } = simulateWithResult(sc);
 
   it("arrived = completed + in flight, per class and overall", () => {
     expect(s.queries.arrived).toBeGreaterThan(20_000);
@@ -107,24 +109,29 @@ facility: { pue: 1.3, orchestration_overhead: 0.05 }
     expect(s.per_class.short.arrived + s.per_class.long.arrived).toBe(s.queries.arrived);
   });
 
-  it("ledger: attributed + idle = facility energy (relative 1e-9)", () => {
-    const { attributed_wh, idle_wh } = s.energy.ledger;
-    expect(idle_wh).toBeGreaterThan(0);
-    expect(rel(attributed_wh + idle_wh, s.energy.facility_wh)).toBeLessThan(1e-9);
+  it("the ledger, power x node-hours per component and the time series agree (expectConserved, relative 1e-9)", () => {
+    expect(s.energy.ledger.idle_wh).toBeGreaterThan(0);
+    // rows every 10 min from the first tick after the warmup (20 min; that row covers the 5 min since 15 min) to 3 h
+    expect(result.timeseries).toHaveLength(17);
+    expectConserved(s, result, sc);
   });
 
-  it("components sum to facility energy (relative 1e-9), IT and PUE relations hold", () => {
-    const c = s.energy.by_component;
-    const total = c.gpu_busy_wh + c.gpu_idle_wh + c.host_wh + c.interconnect_wh + c.parked_wh + c.orchestration_wh + c.cooling_and_power_wh;
-    expect(rel(total, s.energy.facility_wh)).toBeLessThan(1e-9);
-    expect(rel(s.energy.facility_wh, s.energy.it_wh * 1.3)).toBeLessThan(1e-12);
-    expect(rel(s.energy.it_wh, s.energy.node_wh * 1.05)).toBeLessThan(1e-12);
-    // the interconnect is always on: 8 nodes, (5 x 375 + 3 x 300) W, for the 2 h 45 min after warmup
-    expect(rel(c.interconnect_wh, (5 * 375 + 3 * 300) * 2.75)).toBeLessThan(1e-9);
+  it("a fixed fleet is powered for the whole measured time: interconnect energy = 8 nodes' interconnect power x 2 h 45 min", () => {
+    // the interconnect is always on: 8 nodes, (5 x 375 + 3 x 300) W, for the 2 h 45 min after warmup (numbers from the profiles)
+    expect(rel(s.energy.by_component.interconnect_wh, (5 * 375 + 3 * 300) * 2.75)).toBeLessThan(1e-9);
+    expect(s.fleet.nodes_on_mean).toBeCloseTo(8, 9);
   });
 
-  it("GWh/day scales facility energy to 24 h", () => {
-    expect(rel(s.energy.gwh_per_day, (s.energy.facility_wh / 1e9) * (24 / 2.75))).toBeLessThan(1e-12);
+  it("GWh/day is the time series' mean facility power over a day", () => {
+    // the rows' node power (a second integration, per interval) weighted by their intervals, x overhead and PUE x 24 h
+    let fromS = 15 * 60;
+    let mwS = 0;
+    for (const r of result.timeseries) {
+      mwS += ((r.gpuBusyMw + r.gpuIdleMw + r.hostMw + r.interconnectMw + r.parkedMw) / 1e9) * (r.tS - fromS);
+      fromS = r.tS;
+    }
+    const meanFacilityMw = (mwS / (2.75 * 3600)) * 1.05 * 1.3;
+    expect(rel(s.energy.gwh_per_day, (meanFacilityMw * 24) / 1000)).toBeLessThan(1e-9);
   });
 });
 

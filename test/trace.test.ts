@@ -10,6 +10,7 @@ import { buildSummary } from "../sim/report/summary.ts";
 import { ScenarioError, TraceError } from "../sim/scenario/errors.ts";
 import { parseScenario } from "../sim/scenario-file/load.ts";
 import type { LengthMatch, Scenario } from "../sim/scenario/types.ts";
+import { expectConserved } from "./conservation.ts";
 
 const FIXTURES = fileURLToPath(new URL("./fixtures/traces/", import.meta.url));
 /** The first 2,000 rows of the Azure LLM inference trace (conversation), 2023. */
@@ -67,8 +68,13 @@ facility: { pue: 1.2, orchestration_overhead: 0.1 }
   return parseScenario(yaml, join(FIXTURES, "trace-test.yaml"));
 }
 
+function simulateWithResult(s: Scenario) {
+  const result = simulateRun(s, { arrivals: arrivalStreamFor(s) });
+  return { summary: buildSummary(s, result, { peakRssMb: 0 }), result };
+}
+
 function simulate(s: Scenario) {
-  return buildSummary(s, simulateRun(s, { arrivals: arrivalStreamFor(s) }), { peakRssMb: 0 });
+  return simulateWithResult(s).summary;
 }
 
 const rows = csvRows(FIXTURE);
@@ -93,9 +99,9 @@ describe("replaying the fixture (the first 2,000 rows of the Azure conversation 
 
   it("a full simulation counts every row as an arrival, and every class its rows", () => {
     const s = traceScenario("{ file: azure-conv-2023-head2000.csv }");
-    const summary = simulate(s);
+    const { summary, result } = simulateWithResult(s);
     expect(summary.queries.arrived).toBe(2000);
-    expect(summary.queries.arrived).toBe(summary.queries.completed + summary.queries.in_flight);
+    expectConserved(summary, result, s);
     expect(summary.per_class.trace.arrived).toBe(2000);
   });
 
