@@ -1,7 +1,7 @@
 // npm run bench:startup: how long the command takes to start, each case N times (default 7) in a fresh
 // process; prints one JSON line per case (the median) and, with --record, appends them with machine and
 // date to bench/results.jsonl. Builds dist/ first (npm run build), so it times the current sources.
-// `--runs N` changes the 7. Targets (docs: issue 16): inferwatt and inferwatt help under 0.3 s,
+// `--runs N` changes the 7. Targets (docs/performance.md): inferwatt and inferwatt help under 0.3 s,
 // validate under 0.5 s, a worker thread's start under 0.3 s.
 import { execFileSync, spawnSync } from "node:child_process";
 import { appendFileSync } from "node:fs";
