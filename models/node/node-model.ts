@@ -161,8 +161,10 @@ export function buildNodeModel(config: NodeConfig, cal: NodeCalibration): NodeMo
     const denseMathS = (denseFlopsPerToken * batch) / gemmFlops;
     const expertMemS = expertBytes / bw;
     const expertMathS = (expertFlopsPerToken * batch) / expertFlops;
-    // sliding layers: every sequence is taken to hold a full window (contexts at least the window)
-    const slidingTokens = batch * window;
+    // sliding (or chunked) layers read each sequence's context up to the window: min(K, B x window) in all
+    // (linear in K while the sequences fit their window, as every measured context fits Llama 4's 8192 chunk;
+    // constant beyond, as gpt-oss's 128-token window)
+    const slidingTokens = Math.min(kvTokens, batch * window);
     const kvMemS = kvTokens * fullCtxMemS + slidingTokens * slidingCtxMemS;
     const kvS = kvTokens * fullCtxS + slidingTokens * slidingCtxS;
     const kvMathBound = kvS > kvMemS;
