@@ -38,6 +38,7 @@ function toCalibration(x: readonly number[]): NodeCalibration {
     sequenceOverheadS: Math.exp(x[15]),
     // (1 + cv^2) / 2 for cv of output lengths in [0, 1.5]
     contextOutputFactor: within(CONTEXT, x[16]),
+    sharedExpertLayerOverheadS: Math.exp(x[17]),
   };
 }
 
@@ -57,6 +58,7 @@ const START: NodeCalibration = {
   fp8LayerOverheadS: 50e-6,
   sequenceOverheadS: 5e-6,
   contextOutputFactor: 1,
+  sharedExpertLayerOverheadS: 50e-6,
 };
 
 function fromCalibration(c: NodeCalibration): number[] {
@@ -78,6 +80,7 @@ function fromCalibration(c: NodeCalibration): number[] {
     Math.log(c.fp8LayerOverheadS),
     Math.log(c.sequenceOverheadS),
     unwithin(CONTEXT, c.contextOutputFactor),
+    Math.log(c.sharedExpertLayerOverheadS),
   ];
 }
 

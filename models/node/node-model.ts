@@ -140,8 +140,10 @@ export function buildNodeModel(config: NodeConfig, cal: NodeCalibration): NodeMo
   // FP8 weights with dynamic per-token activation scales (vLLM W8A8) quantize the activations before each layer's GEMMs
   const fp8Activations = precision === "fp8" && gpu.flopsPerS.fp8 !== undefined;
   const fp8QuantS = fp8Activations ? m.layers * cal.fp8LayerOverheadS : 0;
-  // time the GPU waits (launch gaps, synchronisation, routing bookkeeping) rather than streams or multiplies
-  const fixedS = cal.stepOverheadS + m.layers * cal.layerOverheadS + moeLayers * cal.moeLayerOverheadS + commLatencyS;
+  // time the GPU waits (launch gaps, synchronisation, routing bookkeeping) rather than streams or multiplies;
+  // an MoE layer with shared experts runs them as a separate MLP beside the routed experts (more small kernels)
+  const sharedExpertLayers = moe && moe.sharedExperts > 0 ? moeLayers : 0;
+  const fixedS = cal.stepOverheadS + m.layers * cal.layerOverheadS + moeLayers * cal.moeLayerOverheadS + sharedExpertLayers * cal.sharedExpertLayerOverheadS + commLatencyS;
   const nvlink = gpu.nvlinkBytesPerS;
 
   const kvBytesFreePerGpu = gpu.hbmBytes * (config.hbmUsableFraction ?? HBM_USABLE_FRACTION) - weightBytesPerGpu;
