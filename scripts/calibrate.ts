@@ -39,6 +39,7 @@ function toCalibration(x: readonly number[]): NodeCalibration {
     // (1 + cv^2) / 2 for cv of output lengths in [0, 1.5]
     contextOutputFactor: within(CONTEXT, x[16]),
     sharedExpertLayerOverheadS: Math.exp(x[17]),
+    fp8BlockLayerOverheadS: Math.exp(x[18]),
   };
 }
 
@@ -59,6 +60,7 @@ const START: NodeCalibration = {
   sequenceOverheadS: 5e-6,
   contextOutputFactor: 1,
   sharedExpertLayerOverheadS: 50e-6,
+  fp8BlockLayerOverheadS: 50e-6,
 };
 
 function fromCalibration(c: NodeCalibration): number[] {
@@ -81,6 +83,7 @@ function fromCalibration(c: NodeCalibration): number[] {
     Math.log(c.sequenceOverheadS),
     unwithin(CONTEXT, c.contextOutputFactor),
     Math.log(c.sharedExpertLayerOverheadS),
+    Math.log(c.fp8BlockLayerOverheadS),
   ];
 }
 

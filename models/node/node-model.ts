@@ -139,7 +139,8 @@ export function buildNodeModel(config: NodeConfig, cal: NodeCalibration): NodeMo
   const commLatencyS = allReducesPerStep * cal.allReduceS;
   // FP8 weights with dynamic per-token activation scales (vLLM W8A8) quantize the activations before each layer's GEMMs
   const fp8Activations = precision === "fp8" && gpu.flopsPerS.fp8 !== undefined;
-  const fp8QuantS = fp8Activations ? m.layers * cal.fp8LayerOverheadS : 0;
+  // block-scaled checkpoints (128 x 128) quantize activations per group of 128 and run block-scaled GEMMs: a kernel class of their own
+  const fp8QuantS = fp8Activations ? m.layers * (m.fp8WeightBlock !== undefined ? cal.fp8BlockLayerOverheadS : cal.fp8LayerOverheadS) : 0;
   // time the GPU waits (launch gaps, synchronisation, routing bookkeeping) rather than streams or multiplies;
   // an MoE layer with shared experts runs them as a separate MLP beside the routed experts (more small kernels)
   const sharedExpertLayers = moe && moe.sharedExperts > 0 ? moeLayers : 0;
