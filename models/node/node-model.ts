@@ -49,7 +49,11 @@ export interface NodeModel {
   /** Same, in the sliding-window layers (each sequence keeps at most `window` tokens there). */
   readonly kvBytesPerTokenSliding: number;
   readonly window: number;
-  /** c of t(B, K) = a(B) + c K: seconds per token of resident context (the fleet solves t for K). */
+  /**
+   * c of t(B, K) = a(B) + c K: seconds per token of resident context (the fleet solves t for K). With sliding or
+   * chunked layers this is the slope once every sequence exceeds the window (K > B x window); below, those
+   * layers add their own per-token time (t stays linear in K there, with one kink at B x window).
+   */
   readonly secondsPerKvToken: number;
   /** HBM left for KV cache on one GPU after weights and the reserve. */
   readonly kvBytesFreePerGpu: number;
