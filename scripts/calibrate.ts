@@ -38,6 +38,8 @@ function toCalibration(x: readonly number[]): NodeCalibration {
     sequenceOverheadS: Math.exp(x[15]),
     // (1 + cv^2) / 2 for cv of output lengths in [0, 1.5]
     contextOutputFactor: within(CONTEXT, x[16]),
+    sharedExpertLayerOverheadS: Math.exp(x[17]),
+    fp8BlockLayerOverheadS: Math.exp(x[18]),
   };
 }
 
@@ -57,6 +59,8 @@ const START: NodeCalibration = {
   fp8LayerOverheadS: 50e-6,
   sequenceOverheadS: 5e-6,
   contextOutputFactor: 1,
+  sharedExpertLayerOverheadS: 50e-6,
+  fp8BlockLayerOverheadS: 50e-6,
 };
 
 function fromCalibration(c: NodeCalibration): number[] {
@@ -78,6 +82,8 @@ function fromCalibration(c: NodeCalibration): number[] {
     Math.log(c.fp8LayerOverheadS),
     Math.log(c.sequenceOverheadS),
     unwithin(CONTEXT, c.contextOutputFactor),
+    Math.log(c.sharedExpertLayerOverheadS),
+    Math.log(c.fp8BlockLayerOverheadS),
   ];
 }
 

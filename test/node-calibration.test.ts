@@ -27,11 +27,11 @@ describe("node calibration on the ML.ENERGY v3 H100 rows", () => {
   });
 
   // The levels reached, asserted so that a change that loses accuracy fails. Issue 14's targets are a
-  // median of 10 % and 90 % of rows within 25 %; the fitted rows miss them on W per GPU (share within
-  // 25 %) and J per token (median and share), mostly through the Llama 4 rows (docs/node-model.md).
+  // median of 10 % and 90 % of rows within 25 % (ITL, W per GPU, J per token): met on both splits
+  // (fitted 6.0 / 7.6 / 8.3 % median, 100 / 100 / 97 % within 25 %; held back 6.8 / 5.8 / 6.8 %, 96 / 100 / 100 %).
   const reached: Record<string, Record<Metric, [number, number]>> = {
-    "held-back": { itl: [0.1, 0.9], tps: [0.1, 0.9], gpuW: [0.1, 0.9], jPerToken: [0.1, 0.9] },
-    fitted: { itl: [0.1, 0.9], tps: [0.1, 0.9], gpuW: [0.1, 0.85], jPerToken: [0.11, 0.8] },
+    "held-back": { itl: [0.075, 0.95], tps: [0.075, 0.98], gpuW: [0.065, 0.98], jPerToken: [0.075, 0.98] },
+    fitted: { itl: [0.07, 0.98], tps: [0.07, 0.95], gpuW: [0.085, 0.98], jPerToken: [0.09, 0.95] },
   };
   for (const [name, metrics] of Object.entries(reached)) {
     for (const [metric, [median, within]] of Object.entries(metrics)) {
@@ -49,6 +49,6 @@ describe("node calibration on the ML.ENERGY v3 H100 rows", () => {
       expect(f).toBeLessThan(1);
     }
     expect(cal.stepOverheadS).toBeLessThan(5e-3);
-    for (const s of [cal.layerOverheadS, cal.moeLayerOverheadS, cal.fp8LayerOverheadS, cal.sequenceOverheadS, cal.allReduceS]) expect(s).toBeLessThan(1e-3);
+    for (const s of [cal.layerOverheadS, cal.moeLayerOverheadS, cal.sharedExpertLayerOverheadS, cal.fp8LayerOverheadS, cal.fp8BlockLayerOverheadS, cal.sequenceOverheadS, cal.allReduceS]) expect(s).toBeLessThan(1e-3);
   });
 });

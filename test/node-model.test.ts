@@ -156,6 +156,39 @@ describe("KV cache", () => {
     expect(n.decodeStep(256, 256 * 6000).seconds).toBeGreaterThan(1.3 * n.decodeStep(256, 256 * 1000).seconds);
   });
 
+  it("Llama 4's chunked layers read the whole context while it fits the 8192-token chunk, at most the chunk beyond", () => {
+    const n = node("llama-4-scout-17b-16e", "bf16", 8);
+    const t = (k: number) => n.decodeStep(64, k).seconds;
+    // linear in K below 64 x 8192 tokens, every layer (12 global, 36 chunked) charged per token
+    const slopeIn = (t(64 * 4000) - t(64 * 1000)) / (64 * 3000);
+    expect((t(64 * 8000) - t(64 * 4000)) / (64 * 4000)).toBeCloseTo(slopeIn, 15);
+    // beyond the chunk only the 12 global layers grow with the context: a quarter of the slope
+    expect((t(64 * 20000) - t(64 * 10000)) / (64 * 10000) / slopeIn).toBeCloseTo(12 / 48, 6);
+    expect((t(64 * 20000) - t(64 * 10000)) / (64 * 10000)).toBeCloseTo(n.secondsPerKvToken, 15);
+  });
+
+  it("fixed times follow architecture traits: shared-expert MoE layers, FP8 by weight-scale class", () => {
+    // the catalog records which FP8 checkpoints are block-scaled (from model-architectures.csv)
+    expect(loadModelSpec("qwen3-235b-a22b-2507").fp8WeightBlock).toBe(128);
+    expect(loadModelSpec("deepseek-v3").fp8WeightBlock).toBe(128);
+    expect(loadModelSpec("llama-3.1-405b").fp8WeightBlock).toBeUndefined();
+    expect(loadModelSpec("llama-4-maverick-17b-128e").fp8WeightBlock).toBeUndefined();
+    // at batch 1 and no context, BF16 against FP8 of the same model differs by the weights read and the FP8 time
+    const fp8Time = (model: string) => {
+      const b = node(model, "bf16", 8).decodeStep(1, 0).seconds - node(model, "bf16", 8).weightBytesRead(1) / (h100.hbmBytesPerS * cal.bandwidthFraction);
+      const f = node(model, "fp8", 8).decodeStep(1, 0).seconds - node(model, "fp8", 8).weightBytesRead(1) / (h100.hbmBytesPerS * cal.bandwidthFraction);
+      return f - b;
+    };
+    expect(fp8Time("qwen3-235b-a22b-2507") / 94).toBeCloseTo(cal.fp8BlockLayerOverheadS, 9);
+    expect(fp8Time("llama-3.1-405b") / 126).toBeCloseTo(cal.fp8LayerOverheadS, 9);
+    // a shared expert adds its fixed time on every MoE layer that has one: Scout 48, Maverick 24 (interleaved)
+    const scout = loadModelSpec("llama-4-scout-17b-16e");
+    const noShared = { ...scout, moe: { ...scout.moe!, sharedExperts: 0 } };
+    const step = (m: typeof scout) => buildNodeModel({ model: m, gpu: h100, precision: "bf16", kvPrecision: "bf16", tp: 8, ep: 8 }, cal).decodeStep(8, 8000).seconds;
+    expect(step(scout) - step(noShared)).toBeCloseTo(48 * cal.sharedExpertLayerOverheadS, 9);
+    expect(loadModelSpec("llama-4-maverick-17b-128e").moe!.layers).toBe(24);
+  });
+
   it("gpt-oss sliding layers hold at most their 128-token window per sequence", () => {
     const n = node("gpt-oss-120b", "fp4", 1);
     const perSeq = (ctx: number) => n.kvBytesFreePerGpu / n.maxBatch(ctx);

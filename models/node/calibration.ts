@@ -19,14 +19,22 @@ export interface NodeCalibration {
   readonly stepOverheadS: number;
   /** Time per layer per step not accounted for by bytes or FLOPs (kernel boundaries), seconds. */
   readonly layerOverheadS: number;
-  /** Extra time per layer per step with FP8 weights (dynamic FP8 quantization of the activations), seconds. */
+  /** Extra time per layer per step with FP8 weights scaled per channel or tensor (dynamic per-token FP8 quantization of the activations), seconds. */
   readonly fp8LayerOverheadS: number;
+  /** Same, with block-scaled FP8 weights (128 x 128 blocks: per-token-group activation quantization before each GEMM, block-scaled GEMM kernels), seconds. */
+  readonly fp8BlockLayerOverheadS: number;
   /** Time per running sequence per step (scheduling, sampling, output handling), seconds. */
   readonly sequenceOverheadS: number;
   /** Latency of one tensor-parallel all-reduce (tp > 1), seconds. */
   readonly allReduceS: number;
   /** Fixed time per MoE layer per step (routing, top-k, sorting tokens by expert, grouped-GEMM launch), seconds. */
   readonly moeLayerOverheadS: number;
+  /**
+   * Extra fixed time per MoE layer with shared experts (Llama 4, DeepSeek): the shared expert is a separate
+   * MLP (gate-up GEMM, activation, down GEMM, add) launched beside the routed experts; the GPU waits between
+   * these small kernels at low batch, so this time draws base power. Seconds.
+   */
+  readonly sharedExpertLayerOverheadS: number;
   /**
    * Prompts per step at which half the prefill load shows in the median inter-token latency:
    * median step = decode + prefill per prompt x lambda^2 / (lambda + this).
@@ -54,7 +62,7 @@ export function loadNodeCalibration(): NodeCalibration {
   const path = dataFile(CALIBRATION_FILE);
   const doc = JSON.parse(readFileSync(path, "utf8")) as CalibrationFile;
   const c = doc.calibration;
-  const numbers = [c?.bandwidthFraction, c?.kvBandwidthFraction, c?.expertFlopsFactor, c?.weightOnlyFlopsFactor, c?.flopsFraction, c?.prefillFlopsFraction, c?.stepOverheadS, c?.layerOverheadS, c?.allReduceS, c?.moeLayerOverheadS, c?.fp8LayerOverheadS, c?.sequenceOverheadS, c?.medianPrefillLambda, c?.contextOutputFactor, c?.power?.base, c?.power?.memory, c?.power?.compute];
+  const numbers = [c?.bandwidthFraction, c?.kvBandwidthFraction, c?.expertFlopsFactor, c?.weightOnlyFlopsFactor, c?.flopsFraction, c?.prefillFlopsFraction, c?.stepOverheadS, c?.layerOverheadS, c?.allReduceS, c?.moeLayerOverheadS, c?.sharedExpertLayerOverheadS, c?.fp8LayerOverheadS, c?.fp8BlockLayerOverheadS, c?.sequenceOverheadS, c?.medianPrefillLambda, c?.contextOutputFactor, c?.power?.base, c?.power?.memory, c?.power?.compute];
   if (!numbers.every((v) => typeof v === "number" && Number.isFinite(v))) throw new RangeError(`${path}: "calibration" must hold every factor as a number; run npm run calibrate`);
   return c;
 }

@@ -45,6 +45,8 @@ export interface ModelSpec {
   /** The LM head is the input embedding table (counted once in paramsTotal). */
   readonly tiedEmbeddings: boolean;
   readonly defaultPrecision: Precision;
+  /** Block of the FP8 checkpoint's weight scales (128: 128 x 128 blocks, per-token-group activation scales); undefined: per channel or tensor. */
+  readonly fp8WeightBlock: number | undefined;
   readonly sources: Readonly<Record<string, string>>;
 }
 
@@ -129,6 +131,7 @@ export function parseModelSpec(doc: unknown, where: string): ModelSpec {
     vocabSize: int(doc, "vocab_size"),
     tiedEmbeddings: typeof doc.tied_embeddings === "boolean" ? doc.tied_embeddings : fail("tied_embeddings", "true or false", doc.tied_embeddings),
     defaultPrecision: precision as Precision,
+    fp8WeightBlock: doc.fp8_weight_block === undefined ? undefined : int(doc, "fp8_weight_block"),
     sources: isObject(doc.sources) ? (doc.sources as Record<string, string>) : fail("sources", "a mapping from key to where its value comes from", doc.sources),
   };
   if (spec.paramsActive > spec.paramsTotal) fail("params_active_b", `at most params_total_b (${spec.paramsTotal / 1e9})`, spec.paramsActive / 1e9);

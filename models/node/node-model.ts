@@ -49,7 +49,11 @@ export interface NodeModel {
   /** Same, in the sliding-window layers (each sequence keeps at most `window` tokens there). */
   readonly kvBytesPerTokenSliding: number;
   readonly window: number;
-  /** c of t(B, K) = a(B) + c K: seconds per token of resident context (the fleet solves t for K). */
+  /**
+   * c of t(B, K) = a(B) + c K: seconds per token of resident context (the fleet solves t for K). With sliding or
+   * chunked layers this is the slope once every sequence exceeds the window (K > B x window); below, those
+   * layers add their own per-token time (t stays linear in K there, with one kink at B x window).
+   */
   readonly secondsPerKvToken: number;
   /** HBM left for KV cache on one GPU after weights and the reserve. */
   readonly kvBytesFreePerGpu: number;
@@ -139,9 +143,12 @@ export function buildNodeModel(config: NodeConfig, cal: NodeCalibration): NodeMo
   const commLatencyS = allReducesPerStep * cal.allReduceS;
   // FP8 weights with dynamic per-token activation scales (vLLM W8A8) quantize the activations before each layer's GEMMs
   const fp8Activations = precision === "fp8" && gpu.flopsPerS.fp8 !== undefined;
-  const fp8QuantS = fp8Activations ? m.layers * cal.fp8LayerOverheadS : 0;
-  // time the GPU waits (launch gaps, synchronisation, routing bookkeeping) rather than streams or multiplies
-  const fixedS = cal.stepOverheadS + m.layers * cal.layerOverheadS + moeLayers * cal.moeLayerOverheadS + commLatencyS;
+  // block-scaled checkpoints (128 x 128) quantize activations per group of 128 and run block-scaled GEMMs: a kernel class of their own
+  const fp8QuantS = fp8Activations ? m.layers * (m.fp8WeightBlock !== undefined ? cal.fp8BlockLayerOverheadS : cal.fp8LayerOverheadS) : 0;
+  // time the GPU waits (launch gaps, synchronisation, routing bookkeeping) rather than streams or multiplies;
+  // an MoE layer with shared experts runs them as a separate MLP beside the routed experts (more small kernels)
+  const sharedExpertLayers = moe && moe.sharedExperts > 0 ? moeLayers : 0;
+  const fixedS = cal.stepOverheadS + m.layers * cal.layerOverheadS + moeLayers * cal.moeLayerOverheadS + sharedExpertLayers * cal.sharedExpertLayerOverheadS + commLatencyS;
   const nvlink = gpu.nvlinkBytesPerS;
 
   const kvBytesFreePerGpu = gpu.hbmBytes * (config.hbmUsableFraction ?? HBM_USABLE_FRACTION) - weightBytesPerGpu;
@@ -161,8 +168,10 @@ export function buildNodeModel(config: NodeConfig, cal: NodeCalibration): NodeMo
     const denseMathS = (denseFlopsPerToken * batch) / gemmFlops;
     const expertMemS = expertBytes / bw;
     const expertMathS = (expertFlopsPerToken * batch) / expertFlops;
-    // sliding layers: every sequence is taken to hold a full window (contexts at least the window)
-    const slidingTokens = batch * window;
+    // sliding (or chunked) layers read each sequence's context up to the window: min(K, B x window) in all
+    // (linear in K while the sequences fit their window, as every measured context fits Llama 4's 8192 chunk;
+    // constant beyond, as gpt-oss's 128-token window)
+    const slidingTokens = Math.min(kvTokens, batch * window);
     const kvMemS = kvTokens * fullCtxMemS + slidingTokens * slidingCtxMemS;
     const kvS = kvTokens * fullCtxS + slidingTokens * slidingCtxS;
     const kvMathBound = kvS > kvMemS;

@@ -21,7 +21,8 @@ export interface ServingPrediction {
 export function predictServing(node: NodeModel, cal: NodeCalibration, batch: number, promptTokens: number, outputTokens: number): ServingPrediction {
   const contextTokens = promptTokens + cal.contextOutputFactor * outputTokens;
   // the server cannot hold more context than fits; it runs the measured batch at shorter contexts then
-  const capacity = node.kvBytesPerTokenFull > 0 ? node.kvBytesFreePerGpu / node.kvBytesPerTokenFull : Infinity;
+  // (sliding and chunked layers hold up to their window of each sequence: a cap only when it binds)
+  const capacity = node.kvBytesPerTokenFull + node.kvBytesPerTokenSliding > 0 ? node.kvCapacityTokens(contextTokens) : Infinity;
   const kvTokens = Math.max(0, Math.min(batch * contextTokens, capacity));
   const decode = node.decodeStep(batch, kvTokens);
   const lambda = batch / outputTokens;
