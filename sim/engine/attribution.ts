@@ -1,7 +1,10 @@
 import type { TagHeaps } from "../fleet/tag-heaps.ts";
 import { addCompensated } from "./compensated-sum.ts";
 import type { FleetState } from "./fleet-state.ts";
-import { ATTR_J, NF, WARMUP_ATTR_J } from "./node-record.ts";
+import * as RECORD from "./node-record.ts";
+
+// Module-level copies: an imported binding is a load from its module cell in the event loop, a local const folds.
+const { ATTR_J, NF, WARMUP_ATTR_J } = RECORD;
 
 /**
  * Where a query is charged energy (docs/design.md, "Attribution and the ledger"). While k queries

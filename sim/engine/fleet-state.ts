@@ -10,8 +10,11 @@ import { QuerySlots } from "../fleet/query-slots.ts";
 import { TagHeaps } from "../fleet/tag-heaps.ts";
 import type { Autoscale, Pool, Scenario } from "../scenario/types.ts";
 import { EventQueue } from "./event-queue.ts";
-import { LEVELS, NI, NODE_RECORD_BYTES, PARKED, POOL, STATE } from "./node-record.ts";
+import * as RECORD from "./node-record.ts";
 import { routerCode } from "./routers/index.ts";
+
+// Module-level copies: an imported binding is a load from its module cell in the event loop, a local const folds.
+const { LEVELS, NI, NODE_RECORD_BYTES, PARKED, POOL, STATE } = RECORD;
 
 /** A pool as the event loop sees it: its nodes first..first+count-1, its tables, queue, router and autoscaler. */
 export interface PoolRuntime {

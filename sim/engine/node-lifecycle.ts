@@ -1,9 +1,12 @@
 import { autoscaleTarget } from "../fleet/autoscale-rule.ts";
 import type { Admission } from "./admission.ts";
 import type { FleetState, PoolRuntime } from "./fleet-state.ts";
-import { ACTIVE, DRAINING, LAST_S, NF, NI, ON, PARKED, POOL, STATE, WAKING } from "./node-record.ts";
+import * as RECORD from "./node-record.ts";
 import { SUM, SUM_COUNT, type PowerLedger } from "./power-ledger.ts";
 import type { Service } from "./service.ts";
+
+// Module-level copies: an imported binding is a load from its module cell in the event loop, a local const folds.
+const { ACTIVE, DRAINING, LAST_S, NF, NI, ON, PARKED, POOL, STATE, WAKING } = RECORD;
 
 /**
  * Nodes switched off and on: where the autoscaler's decision (sim/fleet/autoscale-rule.ts) is carried

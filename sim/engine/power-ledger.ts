@@ -1,6 +1,9 @@
 import { addCompensated } from "./compensated-sum.ts";
 import type { FleetState } from "./fleet-state.ts";
-import { ACTIVE, LEVEL_S, LEVELS, NF, NI, PARKED, STATE } from "./node-record.ts";
+import * as RECORD from "./node-record.ts";
+
+// Module-level copies: an imported binding is a load from its module cell in the event loop, a local const folds.
+const { ACTIVE, LEVEL_S, LEVELS, NF, NI, PARKED, STATE } = RECORD;
 
 /** The fleet's running sums, per pool at pool * SUM_COUNT + SUM.x, and their time integrals. Powers in mW. */
 export const SUM = {

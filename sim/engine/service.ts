@@ -1,7 +1,10 @@
 import type { TagHeaps } from "../fleet/tag-heaps.ts";
 import type { EventQueue } from "./event-queue.ts";
 import type { FleetState } from "./fleet-state.ts";
-import { ACTIVE, ATTR_J, LAST_S, LEVELS, NF, NI, VIRTUAL_S } from "./node-record.ts";
+import * as RECORD from "./node-record.ts";
+
+// Module-level copies: an imported binding is a load from its module cell in the event loop, a local const folds.
+const { ACTIVE, ATTR_J, LAST_S, LEVELS, NF, NI, VIRTUAL_S } = RECORD;
 
 /**
  * Where a query is served (docs/design.md, "The node: continuous batching as processor sharing").

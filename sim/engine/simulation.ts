@@ -6,12 +6,15 @@ import type { Scenario } from "../scenario/types.ts";
 import { Admission } from "./admission.ts";
 import { Attribution } from "./attribution.ts";
 import { FleetState } from "./fleet-state.ts";
-import { NI, ON, POOL, STATE, WAKING } from "./node-record.ts";
+import * as RECORD from "./node-record.ts";
 import { NodeLifecycle } from "./node-lifecycle.ts";
 import { Observation } from "./observation.ts";
 import { PowerLedger } from "./power-ledger.ts";
 import type { SimProgress, SimResult } from "./result.ts";
 import { Service } from "./service.ts";
+
+// Module-level copies: an imported binding is a load from its module cell in the event loop, a local const folds.
+const { NI, ON, POOL, STATE, WAKING } = RECORD;
 
 export interface SimulationOptions {
   /** Replaces the scenario's own arrivals (default: its trace, or its generated workload). */

@@ -1,10 +1,13 @@
 import type { RouterKind } from "../../scenario/types.ts";
 import type { PoolRuntime } from "../fleet-state.ts";
-import { ACTIVE, NI, ON, STATE } from "../node-record.ts";
+import * as RECORD from "../node-record.ts";
 import { leastLoaded } from "./least-loaded.ts";
 import { powerOfTwo } from "./power-of-two.ts";
 import { randomNode } from "./random.ts";
 import { roundRobin } from "./round-robin.ts";
+
+// Module-level copies: an imported binding is a load from its module cell in the event loop, a local const folds.
+const { ACTIVE, NI, ON, STATE } = RECORD;
 
 // A pool's router, as a small integer the event loop switches on (one monomorphic call site).
 export const LEAST_LOADED = 0;

@@ -1,5 +1,8 @@
 import type { PoolRuntime } from "../fleet-state.ts";
-import { ACTIVE, NI } from "../node-record.ts";
+import * as RECORD from "../node-record.ts";
+
+// Module-level copies: an imported binding is a load from its module cell in the event loop, a local const folds.
+const { ACTIVE, NI } = RECORD;
 
 /** Power of two choices: two nodes drawn at random, the one with fewer active queries (the first on a tie). */
 export function powerOfTwo(p: PoolRuntime, ni: Int32Array): number {
