@@ -17,7 +17,7 @@ const scenario = loadScenario(file, { set });
 const t0 = performance.now();
 const r: SimResult =
   shards > 1
-    ? await simulateSharded({ file, set, outDir: "", verbose: false }, shards, new SharedArrayBuffer(4), () => {})
+    ? await simulateSharded(scenario, { file, set, outDir: "", verbose: false }, shards, new SharedArrayBuffer(4), () => {})
     : simulate(scenario);
 const wallS = (performance.now() - t0) / 1000;
 console.log(

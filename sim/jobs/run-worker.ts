@@ -1,16 +1,16 @@
 // Runs one scenario in a worker thread (started by run-in-worker.ts, see worker.ts): as
 // one simulation, or split into shards that run in worker threads of their own (sharded.ts).
 import { parentPort, workerData } from "node:worker_threads";
-import { loadScenario } from "../scenario-file/load.ts";
+import type { Scenario } from "../scenario/types.ts";
 import { executeRun, type ExecuteOptions } from "./execute.ts";
 import { STOP, type RunJob, type WorkerMessage } from "./run-job.ts";
 import { runSharded } from "./sharded.ts";
 
-const { job, stopFlag } = workerData as { job: RunJob; stopFlag: SharedArrayBuffer };
+// the scenario comes resolved from the main thread (run-in-worker.ts)
+const { job, scenario, stopFlag } = workerData as { job: RunJob; scenario: Scenario; stopFlag: SharedArrayBuffer };
 const stop = new Int32Array(stopFlag);
 const post = (m: WorkerMessage) => parentPort!.postMessage(m);
 
-const scenario = loadScenario(job.file, { set: job.set, seed: job.seed, replication: job.replication });
 const opts: ExecuteOptions = {
   file: job.file,
   outDir: job.outDir,

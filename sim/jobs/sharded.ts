@@ -21,15 +21,16 @@ export async function runSharded(
   opts: ExecuteOptions,
 ): Promise<RunOutcome> {
   const runLog = openRunLog(scenario, opts, count);
-  const result = await simulateSharded(job, count, stopFlag, (merged) => {
+  const result = await simulateSharded(scenario, job, count, stopFlag, (merged) => {
     runLog.log.debug({ sim_s: merged.simS, arrived: merged.arrived, events: merged.events, power_w: merged.powerW }, "progress");
     opts.onProgress?.(merged);
   });
   return writeRun(scenario, result, opts, runLog, count);
 }
 
-/** The shards of the job's scenario simulated in parallel worker threads, merged; progress merged about 4 times a second. */
+/** The shards of the job's (resolved) scenario simulated in parallel worker threads, merged; progress merged about 4 times a second. */
 export async function simulateSharded(
+  scenario: Scenario,
   job: RunJob,
   count: number,
   stopFlag: SharedArrayBuffer,
@@ -44,7 +45,7 @@ export async function simulateSharded(
     lastPostS = nowS;
     onProgress(mergeProgress(latest as SimProgress[]));
   };
-  const shards = Array.from({ length: count }, (_, index) => runShard({ job, index, count }, stopFlag, (p) => onShardProgress(index, p)));
+  const shards = Array.from({ length: count }, (_, index) => runShard(scenario, { job, index, count }, stopFlag, (p) => onShardProgress(index, p)));
   try {
     return mergeResults(await Promise.all(shards.map((s) => s.done)));
   } catch (e) {
@@ -54,10 +55,10 @@ export async function simulateSharded(
   }
 }
 
-function runShard(shard: ShardJob, stopFlag: SharedArrayBuffer, onProgress: (p: SimProgress) => void) {
+function runShard(scenario: Scenario, shard: ShardJob, stopFlag: SharedArrayBuffer, onProgress: (p: SimProgress) => void) {
   const { done, worker } = startWorker<ShardMessage, SimResult>(
     "shard-worker",
-    { shard, stopFlag },
+    { shard, scenario, stopFlag },
     (m) => (m.type === "progress" ? void onProgress(m.progress) : m.result),
     `shard ${shard.index + 1} of ${shard.count} of ${shard.job.file}`,
   );
