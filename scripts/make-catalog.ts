@@ -4,6 +4,7 @@
 // Run once by hand (node --import tsx scripts/make-catalog.ts); the YAML files are what the project reads.
 import { readFileSync, writeFileSync } from "node:fs";
 import { stringify } from "yaml";
+import { catalogName } from "../models/node/measurements.ts";
 
 const ROOT = new URL("../", import.meta.url);
 const text = readFileSync(new URL("models/data/mlenergy-v3/model-architectures.csv", ROOT), "utf8");
@@ -34,15 +35,6 @@ function parseCsv(s: string): string[][] {
 const [header, ...body] = parseCsv(text);
 const records = body.map((cells) => Object.fromEntries(header.map((h, i) => [h, cells[i] ?? ""])));
 
-export function catalogName(modelId: string): string {
-  return modelId
-    .split("/")[1]
-    .toLowerCase()
-    .replace(/^meta-llama-/, "llama-")
-    .replace(/-instruct/, "")
-    .replace(/-(fp8|bf16|it|v0\.1)$/, "")
-    .replace(/-(fp8|bf16|it|v0\.1)$/, "");
-}
 
 const num = (s: string) => (s === "" ? undefined : Number(s));
 

@@ -1,3 +1,6 @@
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { expect } from "vitest";
 import { spawn } from "node:child_process";
 
 const ROOT = new URL("..", import.meta.url);
@@ -41,4 +44,22 @@ export async function inferwattInProcess(...args: string[]): Promise<{ status: n
     },
   );
   return { status, stdout, stderr };
+}
+
+/**
+ * The results folder of a one-minute run with 20 s time-series rows, as the command writes it: every
+ * file, the manifest complete, three time-series rows, and run.log's last record "run finished".
+ */
+export function expectOneMinuteResults(out: string): void {
+  expect(readdirSync(out).sort()).toEqual(["classes.csv", "energy_quantiles.csv", "manifest.json", "report.html", "run.log", "summary.json", "timeseries.csv"]);
+  const manifest = JSON.parse(readFileSync(join(out, "manifest.json"), "utf8"));
+  expect(manifest.incomplete).toBe(false);
+  expect(manifest.scenario.durationS).toBe(60);
+  expect(manifest.inferwatt_version).toMatch(/^\d+\.\d+\.\d+/);
+  const ts = readFileSync(join(out, "timeseries.csv"), "utf8").trim().split("\n");
+  expect(ts[0]).toMatch(/^t_s,hour,arrivals,/);
+  expect(ts).toHaveLength(1 + 3);
+  // run.log is pino NDJSON
+  const log = readFileSync(join(out, "run.log"), "utf8").trim().split("\n").map((l) => JSON.parse(l));
+  expect(log.at(-1).msg).toBe("run finished");
 }
