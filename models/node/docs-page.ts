@@ -5,7 +5,7 @@ import { buildNodeModel } from "./node-model.ts";
 import { HELD_BACK_MODELS, METRICS, summarize, type ErrorRow, type ErrorTable, type Metric, type Split } from "./error-table.ts";
 import { ASSUMED_PROMPT_TOKENS } from "./measurements.ts";
 
-/** The targets of issue 14: median absolute error and share of rows within 25 %, per split. */
+/** The node model's accuracy targets: median absolute error and share of rows within 25 %, per split. */
 export const TARGETS = { medianAbs: 0.1, within25: 0.9 } as const;
 
 const METRIC_NAME: Record<Metric, string> = {
@@ -238,7 +238,7 @@ export function renderNodeModelDoc(cal: NodeCalibration, table: ErrorTable): str
     "",
     ...summaryTable(rows, ["fitted", "held-back", "multimodal"]),
     "",
-    "Targets (issue 14: median absolute error at most 10 % and 90 % of rows within 25 %, on ITL, W per GPU",
+    "Targets (the node model's: median absolute error at most 10 % and 90 % of rows within 25 %, on ITL, W per GPU",
     "and J per token, fitted and held back):",
     "",
     ...targetLines(rows),
