@@ -38,7 +38,7 @@ export async function compareCommand(argv: string[], out: (s: string) => void): 
     const outDir = join(dir, name);
     // with --force the folder may hold an earlier comparison's scenario folders: their files are replaced
     mkdirSync(outDir, { recursive: values.force ?? false });
-    return { file: files[i], set, seed, shards, outDir, verbose };
+    return { file: files[i], scenario: scenarios[i], set, seed, shards, outDir, verbose };
   });
   const live = liveViewWanted({ noTui: values["no-tui"] ?? false, verbose, isTTY: process.stdout.isTTY === true, env: process.env });
   // the live view (ink, react) is loaded only when it is shown

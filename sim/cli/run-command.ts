@@ -26,7 +26,7 @@ export async function runCommand(argv: string[], out: (s: string) => void): Prom
   const scenario = loadScenario(file, { set, seed });
   const verbose = values.verbose ?? false;
   const shards = parseShards(values.shards, [{ file, scenario }]);
-  const job: RunJob = { file, set, seed, shards, outDir: makeResultsDir(scenario.name, values.out, "results", values.force ?? false), verbose };
+  const job: RunJob = { file, scenario, set, seed, shards, outDir: makeResultsDir(scenario.name, values.out, "results", values.force ?? false), verbose };
   const live = liveViewWanted({ noTui: values["no-tui"] ?? false, verbose, isTTY: process.stdout.isTTY === true, env: process.env });
   // the live view (ink, react) is loaded only when it is shown
   const liveView = live ? await import("./run-live.tsx") : null;

@@ -71,6 +71,7 @@ export class Simulation {
   /** Whether the run reached its end (the last tick) or ran out of events. */
   private ended = false;
   private wallStartS = 0;
+  private result: SimResult | undefined;
 
   constructor(scenario: Scenario, options: SimulationOptions = {}) {
     this.scenario = scenario;
@@ -159,11 +160,14 @@ export class Simulation {
    * handled, marked interrupted. Queries still on a node are charged what they drew so far.
    */
   finish(): SimResult {
+    // charging the queries in flight is not repeatable: a second call gives the first's result
+    if (this.result) return this.result;
     const stopped = !this.ended;
     const stopS = stopped ? this.clockS : this.endS;
     if (stopped && stopS > this.observation.lastTickS) this.observation.tick(stopS);
     const result = this.observation.totals(stopS, this.now() - this.wallStartS, this.events, stopped, this.warmedUp, this.service, this.attribution);
     assertFinite(result, this.scenario);
+    this.result = result;
     return result;
   }
 

@@ -19,7 +19,8 @@ export function startReplications(main: RunJob, count: number, events: PoolEvent
   const jobs: RunJob[] = Array.from({ length: count }, (_, i) => {
     const outDir = join(main.outDir, "replications", `rep-${String(i + 1).padStart(width, "0")}`);
     mkdirSync(outDir, { recursive: true });
-    return { ...main, replication: i + 1, outDir, verbose: false };
+    // each replication draws its own uncertain numbers: its scenario is read again with its number
+    return { ...main, scenario: undefined, replication: i + 1, outDir, verbose: false };
   });
   // sharded like the main run (the same model of the fleet), so cores / shards of them at once
   const pool = runPool(jobs, events, Math.max(1, Math.floor(availableParallelism() / (main.shards ?? 1))));

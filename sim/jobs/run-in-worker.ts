@@ -18,10 +18,11 @@ export interface RunHandle {
  */
 export function runInWorker(job: RunJob, onProgress: (p: SimProgress) => void): RunHandle {
   const stopFlag = new SharedArrayBuffer(4);
-  const scenario = loadScenario(job.file, { set: job.set, seed: job.seed, replication: job.replication });
+  const { scenario: given, ...rest } = job;
+  const scenario = given ?? loadScenario(job.file, { set: job.set, seed: job.seed, replication: job.replication });
   const { done } = startWorker<WorkerMessage, RunOutcome>(
     "run-worker",
-    { job, scenario, stopFlag },
+    { job: rest, scenario, stopFlag },
     (m) => (m.type === "progress" ? void onProgress(m.progress) : m.outcome),
     `the run worker for ${job.file}`,
   );

@@ -1,9 +1,12 @@
 import type { SimProgress, SimResult } from "../engine/result.ts";
+import type { Scenario } from "../scenario/types.ts";
 import type { RunOutcome } from "./execute.ts";
 
-/** What a worker needs to run one scenario: it loads the file itself (a resolved scenario stays on the main thread). */
+/** What a worker needs to run one scenario; the main thread resolves the scenario and the worker receives it (run-in-worker.ts). */
 export interface RunJob {
   readonly file: string;
+  /** The scenario as the file, --set, --seed and replication give it, when the caller has it already (else it is read again). */
+  readonly scenario?: Scenario;
   /** The command's --set assignments. */
   readonly set: readonly string[];
   /** The command's --seed, if given. */

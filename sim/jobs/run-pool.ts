@@ -31,15 +31,17 @@ export function runPool(jobs: readonly RunJob[], events: PoolEvents = {}, concur
     while (!stopped && next < jobs.length) {
       const i = next++;
       events.onStart?.(i);
-      const handle = runInWorker(jobs[i], (p) => events.onProgress?.(i, p));
-      running.add(handle);
+      let handle: RunHandle | undefined;
       try {
+        // reading a replication's scenario may fail (its draw out of range): inside the try, so the others stop too
+        handle = runInWorker(jobs[i], (p) => events.onProgress?.(i, p));
+        running.add(handle);
         outcomes[i] = await handle.done;
       } catch (e) {
         stop(); // a failed run fails the whole comparison: end the others too
         throw e;
       } finally {
-        running.delete(handle);
+        if (handle) running.delete(handle);
       }
       events.onDone?.(i, outcomes[i]!);
     }
