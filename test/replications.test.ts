@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -61,6 +61,39 @@ describe("replications", () => {
 });
 
 describe("efficiency levers", () => {
+  it("a replication whose draw is out of bounds: exit 2 naming it, and no other replication runs", async () => {
+    // seed 2: replication 1 draws a target utilization of 1.14 (above 1), replications 2-4 draw 0.75-0.84
+    const dir = mkdtempSync(join(tmpdir(), "inferwatt-reps-"));
+    const file = join(dir, "bad-draw.yaml");
+    writeFileSync(
+      file,
+      `name: bad-draw
+seed: 2
+duration: 2m
+workload:
+  queries_per_day: 2.0e6
+  classes:
+    - { name: q, share: 1, input_tokens: { fixed: 500 }, output_tokens: { exponential: { median: 300 } } }
+pools:
+  - name: p
+    model: Llama 3.1 405B
+    hardware: h100-sxm-8x
+    nodes: 12
+    autoscale: { target_utilization: { lognormal: { p5: 0.5, p95: 1.2 } }, min: 1, interval: 1m }
+facility: { pue: 1.2, orchestration_overhead: 0.1 }
+replications: 4
+`,
+    );
+    expect(() => parseScenario(readFileSync(file, "utf8"), file, { replication: 2 })).not.toThrow();
+    const out = join(dir, "run");
+    const r = await inferwattInProcess("run", file, "--no-tui", "--out", out);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain("replication 1's draw");
+    // the pool stopped: had it gone on, replications 2-4 (a second each) would have written their summaries by now
+    await new Promise((resolve) => setTimeout(resolve, 3000));
+    for (const rep of ["rep-2", "rep-3", "rep-4"]) expect(existsSync(join(out, "replications", rep, "summary.json"))).toBe(false);
+  });
+
   it("a lever of 2 on work halves the energy per query at saturation", () => {
     // one node held at max_batch 16 by arrivals at 1.5x its capacity (W = 1 node-s, or 0.5 with the lever)
     const yaml = (lever: number) =>
