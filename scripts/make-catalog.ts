@@ -2,39 +2,15 @@
 // per architecture row (precision variants such as -FP8 folded into one name). Rows without a parameter
 // count in the table (hybrid Nemotron, partial Qwen3-Omni) are skipped: the node model needs them.
 // Run once by hand (node --import tsx scripts/make-catalog.ts); the YAML files are what the project reads.
-import { readFileSync, writeFileSync } from "node:fs";
+import { writeFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 import { stringify } from "yaml";
+import { readCsv } from "../models/csv.ts";
 import { catalogName } from "../models/node/measurements.ts";
 
 const ROOT = new URL("../", import.meta.url);
-const text = readFileSync(new URL("models/data/mlenergy-v3/model-architectures.csv", ROOT), "utf8");
 
-/** RFC 4180 fields: quoted fields may hold commas and doubled quotes. */
-function parseCsv(s: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let field = "";
-  let quoted = false;
-  for (let i = 0; i < s.length; i++) {
-    const c = s[i];
-    if (quoted) {
-      if (c === '"' && s[i + 1] === '"') (field += '"'), i++;
-      else if (c === '"') quoted = false;
-      else field += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ",") row.push(field), (field = "");
-    else if (c === "\n" || c === "\r") {
-      if (c === "\r" && s[i + 1] === "\n") i++;
-      row.push(field), rows.push(row), (row = []), (field = "");
-    } else field += c;
-  }
-  if (field !== "" || row.length > 0) row.push(field), rows.push(row);
-  return rows.filter((r) => r.length > 1);
-}
-
-const [header, ...body] = parseCsv(text);
-const records = body.map((cells) => Object.fromEntries(header.map((h, i) => [h, cells[i] ?? ""])));
-
+const records = readCsv(fileURLToPath(new URL("models/data/mlenergy-v3/model-architectures.csv", ROOT)));
 
 const num = (s: string) => (s === "" ? undefined : Number(s));
 

@@ -7,18 +7,21 @@ import { parseScenario } from "../sim/scenario-file/load.ts";
 import { inferwattInProcess } from "./cli-helpers.ts";
 import { scenario, simulate, singlePool, withoutTiming } from "./sim-helpers.ts";
 
-const uncertain = `
-name: reps
-seed: 9
-duration: 30m
-workload:
+/** One class on one pool of the 405B model: the part the scenarios below share. */
+const ONE_POOL = `workload:
   queries_per_day: 2.0e6
   classes:
     - { name: q, share: 1, input_tokens: { fixed: 500 }, output_tokens: { exponential: { median: 300 } } }
 pools:
   - name: p
     model: Llama 3.1 405B
-    hardware: { base: h100-sxm-8x, host_busy_w: { lognormal: { p5: 1200, p95: 2000 } }, interconnect_w: { lognormal: { p5: 100, p95: 800 } } }
+`;
+
+const uncertain = `
+name: reps
+seed: 9
+duration: 30m
+${ONE_POOL}    hardware: { base: h100-sxm-8x, host_busy_w: { lognormal: { p5: 1200, p95: 2000 } }, interconnect_w: { lognormal: { p5: 100, p95: 800 } } }
     nodes: 12
 facility:
   pue: { lognormal: { p5: 1.05, p95: 1.6 } }
@@ -58,9 +61,6 @@ describe("replications", () => {
     expect(g.p50).toBeLessThanOrEqual(g.p95);
     expect(r.stdout).toMatch(/replications: GWh\/day [\d.]+ \(P5 [\d.]+, P95 [\d.]+\)/);
   });
-});
-
-describe("efficiency levers", () => {
   it("a replication whose draw is out of bounds: exit 2 naming it, and no other replication runs", async () => {
     // seed 2: replication 1 draws a target utilization of 1.14 (above 1), replications 2-4 draw 0.75-0.84
     const dir = mkdtempSync(join(tmpdir(), "inferwatt-reps-"));
@@ -70,14 +70,7 @@ describe("efficiency levers", () => {
       `name: bad-draw
 seed: 2
 duration: 2m
-workload:
-  queries_per_day: 2.0e6
-  classes:
-    - { name: q, share: 1, input_tokens: { fixed: 500 }, output_tokens: { exponential: { median: 300 } } }
-pools:
-  - name: p
-    model: Llama 3.1 405B
-    hardware: h100-sxm-8x
+${ONE_POOL}    hardware: h100-sxm-8x
     nodes: 12
     autoscale: { target_utilization: { lognormal: { p5: 0.5, p95: 1.2 } }, min: 1, interval: 1m }
 facility: { pue: 1.2, orchestration_overhead: 0.1 }
@@ -93,7 +86,9 @@ replications: 4
     await new Promise((resolve) => setTimeout(resolve, 3000));
     for (const rep of ["rep-2", "rep-3", "rep-4"]) expect(existsSync(join(out, "replications", rep, "summary.json"))).toBe(false);
   });
+});
 
+describe("efficiency levers", () => {
   it("a lever of 2 on work halves the energy per query at saturation", () => {
     // one node held at max_batch 16 by arrivals at 1.5x its capacity (W = 1 node-s, or 0.5 with the lever)
     const yaml = (lever: number) =>
