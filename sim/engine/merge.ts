@@ -43,7 +43,11 @@ function addTimeseries(series: readonly (readonly TimeseriesRow[])[]): Timeserie
  * the merged run then counts the mean of their simulated times.
  */
 export function mergeResults(results: readonly SimResult[]): SimResult {
-  const pools: PoolTotals[] = results[0].pools.map((_, i) => addRecords(results.map((r) => r.pools[i])));
+  const pools: PoolTotals[] = results[0].pools.map((_, i) => {
+    const shards = results.map((r) => r.pools[i]);
+    const physical = shards[0].physical ? { ...addRecords(shards.map((p) => p.physical!)), kvCapacityTokens: shards[0].physical.kvCapacityTokens } : undefined;
+    return { ...addRecords(shards), maxActivePerNode: Math.max(...shards.map((p) => p.maxActivePerNode)), ...(physical ? { physical } : {}) };
+  });
   const classes: ClassTotals[] = results[0].classes.map((c, i) => ({
     name: c.name,
     arrived: results.reduce((s, r) => s + r.classes[i].arrived, 0),
@@ -52,6 +56,9 @@ export function mergeResults(results: readonly SimResult[]): SimResult {
     waitS: mergeHistograms(results.map((r) => r.classes[i].waitS)),
     ttftS: mergeHistograms(results.map((r) => r.classes[i].ttftS)),
     e2eS: mergeHistograms(results.map((r) => r.classes[i].e2eS)),
+    tpotS: mergeHistograms(results.map((r) => r.classes[i].tpotS)),
+    prefillWh: results.reduce((s, r) => s + r.classes[i].prefillWh, 0),
+    decodeWh: results.reduce((s, r) => s + r.classes[i].decodeWh, 0),
   }));
   const sum = (f: (r: SimResult) => number) => results.reduce((s, r) => s + f(r), 0);
   return {
@@ -102,5 +109,12 @@ export function mergeProgress(snapshots: readonly SimProgress[]): SimProgress {
     whPerQueryP50: energy.quantile(0.5),
     whPerQueryMean: energy.mean(),
     facilityMwSeries: Array.from({ length: seriesLength }, (_, i) => sum((p) => p.facilityMwSeries[i])),
+    ...(first.physical ? { physical: mergePhysicalProgress(snapshots) } : {}),
   };
+}
+
+/** Energies by phase add; the KV fill is the shards' mean (their fleets are the same size, to a node). */
+function mergePhysicalProgress(snapshots: readonly SimProgress[]): NonNullable<SimProgress["physical"]> {
+  const ps = snapshots.map((p) => p.physical!);
+  return { ...addRecords(ps), kvFill: ps.reduce((s, p) => s + p.kvFill, 0) / ps.length };
 }

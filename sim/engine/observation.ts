@@ -17,6 +17,10 @@ export class Observation {
   readonly waitS: LogHistogram[];
   readonly ttftS: LogHistogram[];
   readonly e2eS: LogHistogram[];
+  readonly tpotS: LogHistogram[];
+  /** Per class, facility Wh charged to completed queries of physical pools for prefill and for decode. */
+  private readonly classPrefillWh: Float64Array;
+  private readonly classDecodeWh: Float64Array;
   private readonly classArrived: Float64Array;
   private readonly classCompleted: Float64Array;
   /** Node joules to facility watt-hours: x (1 + orchestration overhead) x PUE / 3600. */
@@ -40,6 +44,9 @@ export class Observation {
     this.waitS = Array.from({ length: nc }, () => new LogHistogram());
     this.ttftS = Array.from({ length: nc }, () => new LogHistogram());
     this.e2eS = Array.from({ length: nc }, () => new LogHistogram());
+    this.tpotS = Array.from({ length: nc }, () => new LogHistogram());
+    this.classPrefillWh = new Float64Array(nc);
+    this.classDecodeWh = new Float64Array(nc);
     this.classArrived = new Float64Array(nc);
     this.classCompleted = new Float64Array(nc);
     this.facilityPerJ = ((1 + scenario.facility.orchestrationOverhead) * scenario.facility.pue) / 3600;
@@ -225,6 +232,7 @@ export class Observation {
         nodeSecondsOn: ledger.integrals[r + SUM.nodesOn],
         nodeSecondsParked: ledger.integrals[r + SUM.parkedNodes],
         nodeSecondsWaking: ledger.integrals[r + SUM.wakingNodes],
+        maxActivePerNode: ledger.maxLevelReached(i),
       };
     });
     const classes: ClassTotals[] = this.scenario.workload.classes.map((c, i) => ({
@@ -235,6 +243,9 @@ export class Observation {
       waitS: this.waitS[i],
       ttftS: this.ttftS[i],
       e2eS: this.e2eS[i],
+      tpotS: this.tpotS[i],
+      prefillWh: this.classPrefillWh[i],
+      decodeWh: this.classDecodeWh[i],
     }));
     return {
       state: stopped ? "interrupted" : "completed",

@@ -131,6 +131,13 @@ export class PowerLedger {
     return s;
   }
 
+  /** The largest batch size a node of pool pi spent time at after the warmup (valid after materialize). */
+  maxLevelReached(pi: number): number {
+    const p = this.f.pools[pi];
+    for (let k = p.maxBatch; k > 0; k--) if (this.levelIntegral[p.levels + k] > 0) return k;
+    return 0;
+  }
+
   /** Brings every sum and its integral up to t (before reading them). A pass over all nodes: never per query. */
   materialize(t: number): void {
     const f = this.f;

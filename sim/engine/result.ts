@@ -34,6 +34,24 @@ export interface PoolTotals {
   readonly nodeSecondsOn: number;
   readonly nodeSecondsParked: number;
   readonly nodeSecondsWaking: number;
+  /** Most queries on one node at once (after the warmup). */
+  readonly maxActivePerNode: number;
+  /** The physical node's figures; undefined for a pool on the paper's regression. */
+  readonly physical?: PhysicalPoolTotals;
+}
+
+/** What a physical pool adds to its totals (docs/design.md, "The physical node"). */
+export interface PhysicalPoolTotals {
+  /** Node energy while prefilling (whole node: GPUs at prefill power, host, interconnect), Wh; the rest of busy energy is decode. */
+  readonly prefillWh: number;
+  /** Time integral of resident KV tokens summed over nodes (token-seconds). */
+  readonly kvTokenSeconds: number;
+  /** KV cache one node holds, in tokens of full-context layers. */
+  readonly kvCapacityTokens: number;
+  /** Queries that entered the queue while some serving node was below max_batch (memory, not batch, held them back). */
+  readonly waitedForMemory: number;
+  /** Queries whose output was cut so that prompt + output fit the node's KV capacity (a server's max_model_len). */
+  readonly truncated: number;
 }
 
 export interface ClassTotals {
@@ -45,6 +63,11 @@ export interface ClassTotals {
   readonly waitS: LogHistogram;
   readonly ttftS: LogHistogram;
   readonly e2eS: LogHistogram;
+  /** Time per output token, (e2e - ttft) / output tokens: queries served by physical pools only (empty otherwise). */
+  readonly tpotS: LogHistogram;
+  /** Facility Wh charged to the class's completed queries for prefill and for decode (physical pools; 0 otherwise). */
+  readonly prefillWh: number;
+  readonly decodeWh: number;
 }
 
 export interface PoolProgress {
@@ -91,6 +114,8 @@ export interface SimProgress {
   readonly whPerQueryMean: number;
   /** Mean facility power of each finished time-series interval so far, MW (for a sparkline). */
   readonly facilityMwSeries: readonly number[];
+  /** With physical pools: facility Wh so far by phase, and resident KV tokens / KV capacity of the busy physical nodes now. */
+  readonly physical?: { readonly prefillWh: number; readonly decodeWh: number; readonly idleWh: number; readonly kvFill: number };
   /** A shard's progress only: its latency and energy histograms, so that shards' quantiles merge exactly. */
   readonly histograms?: { readonly e2eS: LogHistogram; readonly energyWh: LogHistogram };
 }

@@ -2,6 +2,8 @@ import type { Diurnal } from "../../models/diurnal.ts";
 import type { HardwareProfile } from "../../models/hardware-types.ts";
 import type { LengthSpec } from "../../models/lengths.ts";
 import type { TpsModel } from "../../models/throughput.ts";
+import type { NodeCalibration } from "../../models/node/calibration.ts";
+import type { NodeConfig } from "../../models/node/node-model.ts";
 
 // the day's shape is a workload model (models/diurnal.ts); a scenario holds one
 export type { Diurnal } from "../../models/diurnal.ts";
@@ -28,6 +30,21 @@ export interface Pool {
   readonly nodes: number;
   /** Absent: every node is on all the time. */
   readonly autoscale?: Autoscale;
+  /**
+   * Present: the pool runs the physical node (models/node: prefill, decode at batch and context, KV memory)
+   * instead of the paper's regression; `tps` is then only what sizing and the autoscaler's demand estimate use.
+   * Plain data (it crosses to worker threads); the engine builds the node model from it.
+   */
+  readonly physical?: PhysicalNode;
+}
+
+/** A pool's physical node: a catalog architecture at a precision on the profile's GPUs, one replica per node. */
+export interface PhysicalNode {
+  /** Catalog name (models/data/catalog/<architecture>.yaml). */
+  readonly architecture: string;
+  /** Model spec, GPU spec (the profile's gpu: block), precisions and tensor-parallel degree (= the profile's GPUs per node). */
+  readonly config: NodeConfig;
+  readonly calibration: NodeCalibration;
 }
 
 /**
