@@ -7,6 +7,7 @@ import type { QuerySlots } from "../fleet/query-slots.ts";
 import type { Scenario } from "../scenario/types.ts";
 import type { FleetState, PoolRuntime } from "./fleet-state.ts";
 import type { Observation } from "./observation.ts";
+import type { PhysicalNodes } from "./physical-node.ts";
 import type { PowerLedger } from "./power-ledger.ts";
 import { route } from "./routers/index.ts";
 import type { Service } from "./service.ts";
@@ -39,6 +40,7 @@ export class Admission {
     private readonly service: Service,
     private readonly ledger: PowerLedger,
     private readonly observation: Observation,
+    private readonly physical: PhysicalNodes,
   ) {
     this.pools = f.pools;
     this.ni = f.ni;
@@ -64,6 +66,11 @@ export class Admission {
     this.nextArrivalS = a.advance();
     const pi = pick(this.poolCum[ci], this.poolRng);
     const p = this.pools[pi];
+    if (p.physical !== null) {
+      this.observation.arrival(ci, t);
+      this.physical.arrive(p, pi, t, ci, inTok, outTok);
+      return;
+    }
     const table = this.workTables[ci * this.pools.length + pi];
     const work = table !== null && outTok < WORK_TABLE_SIZE ? table[outTok] : workNodeS(p, inTok, outTok);
     p.arrivedWorkNodeS += work;

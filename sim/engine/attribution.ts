@@ -50,6 +50,11 @@ export class Attribution {
     this.add(this.nf[NF * node + ATTR_J] - Math.max(this.tags.attrStartAt(node, k), this.nf[NF * node + WARMUP_ATTR_J]));
   }
 
+  /** A physical node's prefill: what the prefilled query is charged for it inside [warmup, end] (physical-node.ts). */
+  addPrefill(j: number): void {
+    this.add(j);
+  }
+
   get attributedJ(): number {
     return this.ledgerJ[0];
   }

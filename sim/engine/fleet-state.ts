@@ -3,7 +3,9 @@ import type { TpsModel } from "../../models/throughput.ts";
 import { diurnalMultiplier } from "../../models/diurnal.ts";
 import { autoscaleTarget } from "../fleet/autoscale-rule.ts";
 import { Fifo } from "../fleet/fifo.ts";
+import { KvIndex } from "../fleet/kv-index.ts";
 import { LoadIndex } from "../fleet/load-index.ts";
+import { physicalTables, type PhysicalTables } from "../fleet/physical-tables.ts";
 import { poolDemand } from "../fleet/offered-work.ts";
 import { poolTables, type PoolTables } from "../fleet/pool-tables.ts";
 import { QuerySlots } from "../fleet/query-slots.ts";
@@ -14,7 +16,7 @@ import * as RECORD from "./node-record.ts";
 import { routerCode } from "./routers/index.ts";
 
 // Module-level copies: an imported binding is a load from its module cell in the event loop, a local const folds.
-const { LEVELS, NI, NODE_RECORD_BYTES, PARKED, POOL, STATE } = RECORD;
+const { KIND, LEVELS, NI, NODE_RECORD_BYTES, PARKED, PHYSICAL, POOL, STATE } = RECORD;
 
 /** A pool as the event loop sees it: its nodes first..first+count-1, its tables, queue, router and autoscaler. */
 export interface PoolRuntime {
@@ -44,6 +46,9 @@ export interface PoolRuntime {
   drainingCount: number;
   /** Work (node-seconds at full batch) that arrived since the autoscaler last looked. */
   arrivedWorkNodeS: number;
+  /** A pool on the physical node: its tables, and its nodes by free KV memory (routing); null on the regression. */
+  readonly physical: PhysicalTables | null;
+  readonly kv: KvIndex | null;
 }
 
 
@@ -81,6 +86,8 @@ export class FleetState {
   /** Pool i's autoscaler ticks at slot autoscaleSlot + i. */
   readonly autoscaleSlot: number;
   readonly warmupS: number;
+  /** Whether any pool runs the physical node (the regression's event path then checks a node's kind). */
+  readonly anyPhysical: boolean;
 
   constructor(scenario: Scenario, streams: StreamFactory) {
     let first = 0;
@@ -88,6 +95,8 @@ export class FleetState {
     const efficiency = scenario.efficiency.model * scenario.efficiency.serving;
     this.pools = scenario.pools.map((p) => {
       const on = initialNodesOn(scenario, p);
+      const physical = p.physical ? physicalTables(p) : null;
+      if (physical && p.autoscale) throw new Error(`pool ${p.name}: the autoscaler does not run physical pools yet`);
       const pr: PoolRuntime = {
         first,
         count: p.nodes,
@@ -108,6 +117,8 @@ export class FleetState {
         draining: new Int32Array(p.nodes),
         drainingCount: 0,
         arrivedWorkNodeS: 0,
+        physical,
+        kv: physical ? new KvIndex(first, p.nodes, physical.capacityTokens) : null,
       };
       // nodes first + on .. first + count - 1 start parked; the top of the stack wakes first
       for (let k = p.nodes - 1; k >= on; k--) pr.parked[pr.parkedCount++] = first + k;
@@ -124,12 +135,13 @@ export class FleetState {
       for (let node = p.first; node < p.first + p.count; node++) {
         this.ni[NI * node + POOL] = i;
         this.ni[NI * node + LEVELS] = p.levels;
+        if (p.physical) this.ni[NI * node + KIND] = PHYSICAL;
       }
       for (let k = 0; k < p.parkedCount; k++) this.ni[NI * p.parked[k] + STATE] = PARKED;
     });
     this.levelRates = new Float64Array(2 * levels);
     for (const p of this.pools)
-      for (let k = 0; k <= p.maxBatch; k++) {
+      for (let k = 0; k <= p.maxBatch && !p.physical; k++) {
         this.levelRates[2 * (p.levels + k)] = p.t.servicePerQuery[k];
         this.levelRates[2 * (p.levels + k) + 1] = p.t.powerPerQueryW[k];
       }
@@ -139,6 +151,7 @@ export class FleetState {
     this.warmupSlot = this.nodes + 1;
     this.autoscaleSlot = this.nodes + 2;
     this.warmupS = scenario.warmupS;
+    this.anyPhysical = this.pools.some((p) => p.physical !== null);
   }
 }
 

@@ -5,6 +5,7 @@ import type { Attribution } from "./attribution.ts";
 import type { FleetState } from "./fleet-state.ts";
 import { SUM, SUM_COUNT, type PowerLedger } from "./power-ledger.ts";
 import type { ClassTotals, PoolTotals, SimProgress, SimResult, TimeseriesRow } from "./result.ts";
+import type { PhysicalNodes } from "./physical-node.ts";
 import type { Service } from "./service.ts";
 
 /**
@@ -31,6 +32,8 @@ export class Observation {
   private tickArrived = 0;
   private tickCompleted = 0;
   readonly timeseries: TimeseriesRow[] = [];
+  /** The physical pools' room (set by the simulation): their prefill energy, KV and memory counts. */
+  physical: PhysicalNodes | undefined;
   lastTickS = 0;
   private readonly lastTickIntegral: Float64Array;
 
@@ -68,6 +71,24 @@ export class Observation {
       const waitS = t - arrivalS;
       this.waitS[classIndex].record(waitS);
       this.ttftS[classIndex].record(waitS + inputTokens / prefillTokensPerS);
+    }
+  }
+
+  /** A query starts on a physical node at t: its wait, and its time to first token (the end of its prefill). */
+  startedPhysical(classIndex: number, arrivalS: number, t: number, firstTokenS: number): void {
+    if (arrivalS >= this.warmupS) {
+      this.waitS[classIndex].record(t - arrivalS);
+      this.ttftS[classIndex].record(firstTokenS - arrivalS);
+    }
+  }
+
+  /** A query departs a physical node at t, charged chargedJ of which prefillJ for its prefill; tpotS per output token after the first. */
+  departedPhysical(classIndex: number, arrivalS: number, t: number, chargedJ: number, prefillJ: number, tpotS: number): void {
+    if (arrivalS >= this.warmupS) {
+      this.departed(classIndex, arrivalS, t, chargedJ);
+      this.tpotS[classIndex].record(tpotS);
+      this.classPrefillWh[classIndex] += prefillJ * this.facilityPerJ;
+      this.classDecodeWh[classIndex] += (chargedJ - prefillJ) * this.facilityPerJ;
     }
   }
 
@@ -126,6 +147,38 @@ export class Observation {
     this.tickCompleted = 0;
     this.lastTickS = t;
     this.lastTickIntegral.set(ledger.integrals);
+  }
+
+  private physicalTotals(pi: number) {
+    const ph = this.physical!;
+    return {
+      prefillWh: ph.prefillJ(pi) / 3600,
+      kvTokenSeconds: ph.kvTokenSeconds(pi),
+      kvCapacityTokens: this.f.pools[pi].physical!.capacityTokens,
+      waitedForMemory: ph.waitedForMemory[pi],
+      truncated: ph.truncated[pi],
+    };
+  }
+
+  /** The live view's phase split (facility Wh so far) and KV fill now, when a pool is physical. */
+  private physicalProgress(facilityEnergyWh: number): SimProgress["physical"] {
+    const ph = this.physical!;
+    const ledger = this.ledger;
+    let prefillJ = 0;
+    let idleMwS = 0;
+    let kv = 0;
+    let capacity = 0;
+    this.f.pools.forEach((p, pi) => {
+      idleMwS += ledger.integrals[pi * SUM_COUNT + SUM.idleNodeMw];
+      if (!p.physical) return;
+      prefillJ += ph.prefillJ(pi);
+      const fill = ph.kvNow(pi);
+      kv += fill.tokens;
+      capacity += fill.capacity;
+    });
+    const prefillWh = prefillJ * this.facilityPerJ;
+    const idleWh = (idleMwS / 1000) * this.facilityPerJ;
+    return { prefillWh, idleWh, decodeWh: Math.max(0, facilityEnergyWh - prefillWh - idleWh), kvFill: capacity > 0 ? kv / capacity : 0 };
   }
 
   /** A snapshot at simulated time t for the live view; `withHistograms` for a shard's (merged by its parent). */
@@ -190,6 +243,7 @@ export class Observation {
       facilityMwSeries: this.timeseries.map(
         (row) => ((row.gpuBusyMw + row.gpuIdleMw + row.hostMw + row.interconnectMw + row.parkedMw) / 1e9) * toFacility,
       ),
+      ...(this.f.anyPhysical ? { physical: this.physicalProgress(facilityEnergyWh) } : {}),
       ...(withHistograms ? { histograms: { e2eS: e2e, energyWh: energy } } : {}),
     };
   }
@@ -201,10 +255,11 @@ export class Observation {
   totals(stopS: number, wallS: number, events: number, stopped: boolean, warmedUp: boolean, service: Service, attribution: Attribution): SimResult {
     const f = this.f;
     const ledger = this.ledger;
+    // clocks first: a physical node books its energy as they advance
+    for (let node = 0; node < f.nodes; node++) service.advance(node, stopS);
     ledger.materialize(stopS);
     let inFlight = 0;
     for (let node = 0; node < f.nodes; node++) {
-      service.advance(node, stopS);
       for (let k = 0; k < f.tags.sizeOf(node); k++) {
         if (warmedUp) attribution.chargeInFlight(node, k);
         if (f.tags.arrivalAt(node, k) >= this.warmupS) inFlight++;
@@ -233,6 +288,7 @@ export class Observation {
         nodeSecondsParked: ledger.integrals[r + SUM.parkedNodes],
         nodeSecondsWaking: ledger.integrals[r + SUM.wakingNodes],
         maxActivePerNode: ledger.maxLevelReached(i),
+        ...(f.pools[i].physical ? { physical: this.physicalTotals(i) } : {}),
       };
     });
     const classes: ClassTotals[] = this.scenario.workload.classes.map((c, i) => ({

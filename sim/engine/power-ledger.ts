@@ -54,6 +54,9 @@ export class PowerLedger {
   private readonly levelCarry: Float64Array;
   /** Per level, what one node at that level adds to each running sum (SUM_COUNT per level). */
   private readonly levelValue: Float64Array;
+  /** Per pool: physical nodes' dynamic GPU energy booked so far (J), and its compensation. */
+  private readonly bookedJ: Float64Array;
+  private readonly bookedCarry: Float64Array;
   private readonly nf: Float64Array;
   private readonly ni: Int32Array;
   private readonly warmupS: number;
@@ -71,6 +74,8 @@ export class PowerLedger {
     this.levelIntegral = new Float64Array(f.levelTotal);
     this.levelCarry = new Float64Array(f.levelTotal);
     this.levelValue = new Float64Array(f.levelTotal * SUM_COUNT);
+    this.bookedJ = new Float64Array(np);
+    this.bookedCarry = new Float64Array(np);
     f.pools.forEach((p, pi) => {
       const r = pi * SUM_COUNT;
       const on = p.count - p.parkedCount;
@@ -79,6 +84,10 @@ export class PowerLedger {
       this.sums[r + SUM.nodesOn] = on;
       this.sums[r + SUM.parkedNodes] = p.parkedCount;
       const tb = p.t;
+      if (p.physical) {
+        this.physicalLevels(p, pi);
+        return;
+      }
       for (let k = 0; k <= p.maxBatch; k++) {
         const v = (p.levels + k) * SUM_COUNT;
         this.levelValue[v + SUM.gpuBusyMw] = k > 0 ? tb.gpuMw[k] : 0;
@@ -92,6 +101,34 @@ export class PowerLedger {
         this.levelValue[v + SUM.busyNodes] = k > 0 ? 1 : 0;
       }
     });
+  }
+
+  /**
+   * A physical pool's levels: busy GPUs at their base power (the dynamic part is booked as energy,
+   * bookGpuJ), host and interconnect from the profile; no saturated power (the paper's formula is the
+   * regression's); speed = batch occupancy k / max_batch.
+   */
+  private physicalLevels(p: FleetState["pools"][number], pi: number): void {
+    const ph = p.physical!;
+    const hw = p.t;
+    const mw = (w: number) => Math.round(w * 1000);
+    for (let k = 0; k <= p.maxBatch; k++) {
+      const v = (p.levels + k) * SUM_COUNT;
+      const gpuMw = k > 0 ? mw(ph.gpus * ph.gpuBaseW) : mw(ph.gpus * ph.gpuIdleW);
+      this.levelValue[v + SUM.gpuBusyMw] = k > 0 ? gpuMw : 0;
+      this.levelValue[v + SUM.gpuIdleMw] = k === 0 ? gpuMw : 0;
+      this.levelValue[v + SUM.hostMw] = hw.hostMw[k];
+      this.levelValue[v + SUM.interconnectMw] = hw.interconnectMw;
+      this.levelValue[v + SUM.idleNodeMw] = k === 0 ? gpuMw + hw.hostMw[0] + hw.interconnectMw : 0;
+      this.levelValue[v + SUM.activeQueries] = k;
+      this.levelValue[v + SUM.speedMicro] = Math.round((k / p.maxBatch) * 1e6);
+      this.levelValue[v + SUM.busyNodes] = k > 0 ? 1 : 0;
+    }
+  }
+
+  /** Dynamic GPU energy of a physical node (J, after the warmup), added to pool pi's busy-GPU integral. */
+  bookGpuJ(pi: number, j: number): void {
+    addCompensated(this.bookedJ, this.bookedCarry, pi, j);
   }
 
   /** The node's active count changes by delta (+1 or -1) at t: it moves from one level to the next. */
@@ -163,6 +200,7 @@ export class PowerLedger {
         this.sums[r + c] = fromLevels[c];
         this.integrals[r + c] = integralFromLevels[c];
       }
+      this.integrals[r + SUM.gpuBusyMw] += this.bookedJ[pi] * 1000;
       // idle-side power counts parked nodes too
       this.sums[r + SUM.idleNodeMw] += this.sums[r + SUM.parkedMw];
       this.integrals[r + SUM.idleNodeMw] += this.integrals[r + SUM.parkedMw];

@@ -2,9 +2,10 @@ import type { TagHeaps } from "../fleet/tag-heaps.ts";
 import type { EventQueue } from "./event-queue.ts";
 import type { FleetState } from "./fleet-state.ts";
 import * as RECORD from "./node-record.ts";
+import type { PhysicalNodes } from "./physical-node.ts";
 
 // Module-level copies: an imported binding is a load from its module cell in the event loop, a local const folds.
-const { ACTIVE, ATTR_J, LAST_S, LEVELS, NF, NI, VIRTUAL_S } = RECORD;
+const { ACTIVE, ATTR_J, KIND, LAST_S, LEVELS, NF, NI, REGRESSION, VIRTUAL_S } = RECORD;
 
 /**
  * Where a query is served (docs/design.md, "The node: continuous batching as processor sharing").
@@ -15,6 +16,7 @@ const { ACTIVE, ATTR_J, LAST_S, LEVELS, NF, NI, VIRTUAL_S } = RECORD;
  *
  * The node's attribution clock A (J charged per active query, at P(k)/k watts) advances here together
  * with V, in the same pass over the node record; what is charged from it is attribution.ts.
+ * A physical node's clocks run by its own rule (physical-node.ts).
  */
 export class Service {
   private readonly nf: Float64Array;
@@ -22,8 +24,13 @@ export class Service {
   private readonly levelRates: Float64Array;
   private readonly tags: TagHeaps;
   private readonly events: EventQueue;
+  private readonly anyPhysical: boolean;
 
-  constructor(f: FleetState) {
+  constructor(
+    f: FleetState,
+    private readonly physical: PhysicalNodes,
+  ) {
+    this.anyPhysical = f.anyPhysical;
     this.nf = f.nf;
     this.ni = f.ni;
     this.levelRates = f.levelRates;
@@ -33,6 +40,7 @@ export class Service {
 
   /** Brings a node's virtual and attribution clocks up to t. */
   advance(node: number, t: number): void {
+    if (this.anyPhysical && this.ni[NI * node + KIND] !== REGRESSION) return this.physical.advance(node, t);
     const k = this.ni[NI * node + ACTIVE];
     if (k > 0) {
       const dt = t - this.nf[NF * node + LAST_S];
@@ -50,6 +58,7 @@ export class Service {
 
   /** The node's next departure, from its smallest finish tag and its current rate (none when idle). */
   reschedule(node: number, t: number): void {
+    if (this.anyPhysical && this.ni[NI * node + KIND] !== REGRESSION) return this.physical.reschedule(node, t);
     const k = this.ni[NI * node + ACTIVE];
     if (k === 0) {
       this.events.cancel(node);

@@ -9,12 +9,13 @@ import { FleetState } from "./fleet-state.ts";
 import * as RECORD from "./node-record.ts";
 import { NodeLifecycle } from "./node-lifecycle.ts";
 import { Observation } from "./observation.ts";
+import { PhysicalNodes } from "./physical-node.ts";
 import { PowerLedger } from "./power-ledger.ts";
 import type { SimProgress, SimResult } from "./result.ts";
 import { Service } from "./service.ts";
 
 // Module-level copies: an imported binding is a load from its module cell in the event loop, a local const folds.
-const { NI, ON, POOL, STATE, WAKING } = RECORD;
+const { KIND, NI, ON, POOL, REGRESSION, STATE, WAKING } = RECORD;
 
 export interface SimulationOptions {
   /** Replaces the scenario's own arrivals (default: its trace, or its generated workload). */
@@ -62,6 +63,7 @@ export class Simulation {
   private readonly observation: Observation;
   private readonly admission: Admission;
   private readonly lifecycle: NodeLifecycle;
+  private readonly physical: PhysicalNodes;
   private readonly endS: number;
   private readonly now: () => number;
   private readonly progressHistograms: boolean;
@@ -77,12 +79,14 @@ export class Simulation {
     this.scenario = scenario;
     const streams = options.streams ?? seededStreams(scenario.seed);
     this.f = new FleetState(scenario, streams);
-    this.service = new Service(this.f);
     this.ledger = new PowerLedger(this.f);
     this.attribution = new Attribution(this.f);
     this.observation = new Observation(scenario, this.f, this.ledger);
+    this.physical = new PhysicalNodes(this.f, this.ledger, this.attribution, this.observation, scenario.durationS);
+    this.observation.physical = this.physical;
+    this.service = new Service(this.f, this.physical);
     const arrivals = options.arrivals ?? arrivalStreamFor(scenario) ?? new GeneratedArrivals(scenario, streams);
-    this.admission = new Admission(scenario, this.f, streams, arrivals, this.service, this.ledger, this.observation);
+    this.admission = new Admission(scenario, this.f, streams, arrivals, this.service, this.ledger, this.observation, this.physical);
     this.lifecycle = new NodeLifecycle(this.f, this.service, this.ledger, this.admission);
     this.endS = scenario.durationS;
     this.now = options.now ?? (() => performance.now() / 1000);
@@ -119,7 +123,7 @@ export class Simulation {
       else this.departure(slot, t);
     } else if (slot >= f.autoscaleSlot) this.lifecycle.autoscale(slot - f.autoscaleSlot, t);
     else if (slot === f.tickSlot) {
-      this.observation.tick(t);
+      this.tick(t);
       if (t >= this.endS) this.ended = true;
       else ev.schedule(f.tickSlot, Math.min(t + this.scenario.timeseriesIntervalS, this.endS));
       return TICK;
@@ -164,7 +168,7 @@ export class Simulation {
     if (this.result) return this.result;
     const stopped = !this.ended;
     const stopS = stopped ? this.clockS : this.endS;
-    if (stopped && stopS > this.observation.lastTickS) this.observation.tick(stopS);
+    if (stopped && stopS > this.observation.lastTickS) this.tick(stopS);
     const result = this.observation.totals(stopS, this.now() - this.wallStartS, this.events, stopped, this.warmedUp, this.service, this.attribution);
     assertFinite(result, this.scenario);
     this.result = result;
@@ -182,9 +186,17 @@ export class Simulation {
     f.pools.forEach((p, i) => p.autoscale && f.events.schedule(f.autoscaleSlot + i, p.autoscale.intervalS));
   }
 
+  /** A time-series row at t: physical nodes' clocks are brought up to t first, so their energy falls in the row it was drawn in. */
+  private tick(t: number): void {
+    const f = this.f;
+    if (f.anyPhysical) for (const p of f.pools) if (p.physical) for (let node = p.first; node < p.first + p.count; node++) this.physical.advance(node, t);
+    this.observation.tick(t);
+  }
+
   /** A query finishes on the node at t: it is charged and recorded, and the node takes the next waiting query or serves one fewer. */
   private departure(node: number, t: number): void {
     const f = this.f;
+    if (f.anyPhysical && f.ni[NI * node + KIND] !== REGRESSION) return this.physical.departure(node, t);
     this.service.advance(node, t);
     f.tags.popMin(node);
     const chargedJ = this.attribution.chargeDeparture(node, this.warmedUp);
@@ -207,6 +219,7 @@ export class Simulation {
     }
     this.observation.endWarmup(t);
     this.warmedUp = true;
+    this.physical.endWarmup();
   }
 }
 

@@ -14,6 +14,11 @@ export class Fifo {
     this.length++;
   }
 
+  /** The first waiting query (queue not empty). */
+  peek(): number {
+    return this.buf[this.headAt];
+  }
+
   shift(): number {
     const id = this.buf[this.headAt];
     this.headAt = (this.headAt + 1) & (this.buf.length - 1);

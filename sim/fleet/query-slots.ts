@@ -16,8 +16,12 @@ export class QuerySlots {
   private free: Int32Array;
   private freeCount: number;
 
-  constructor(capacity = 4096) {
-    this.data = new Float64Array(capacity * STRIDE);
+  /** `stride` doubles per row (default STRIDE: a waiting query's fields above). */
+  constructor(
+    capacity = 4096,
+    private readonly stride = STRIDE,
+  ) {
+    this.data = new Float64Array(capacity * stride);
     this.free = new Int32Array(capacity);
     for (let i = 0; i < capacity; i++) this.free[i] = capacity - 1 - i;
     this.freeCount = capacity;
@@ -43,7 +47,7 @@ export class QuerySlots {
   private grow(): void {
     const old = this.capacity;
     const cap = old * 2;
-    const data = new Float64Array(cap * STRIDE);
+    const data = new Float64Array(cap * this.stride);
     data.set(this.data);
     this.data = data;
     this.free = new Int32Array(cap);

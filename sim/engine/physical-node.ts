@@ -1,0 +1,334 @@
+import { ARRIVAL_S, CLASS_INDEX, INPUT_TOKENS, STRIDE, WORK_NODE_S } from "../fleet/query-slots.ts";
+import { QuerySlots } from "../fleet/query-slots.ts";
+import { prefillOf, reservationTokens, type PhysicalTables } from "../fleet/physical-tables.ts";
+import type { TagHeaps } from "../fleet/tag-heaps.ts";
+import type { EventQueue } from "./event-queue.ts";
+import type { Attribution } from "./attribution.ts";
+import { addCompensated } from "./compensated-sum.ts";
+import type { FleetState, PoolRuntime } from "./fleet-state.ts";
+import * as RECORD from "./node-record.ts";
+import type { Observation } from "./observation.ts";
+import type { PowerLedger } from "./power-ledger.ts";
+import { LEAST_LOADED, POWER_OF_TWO, ROUND_ROBIN } from "./routers/index.ts";
+
+// Module-level copies: an imported binding is a load from its module cell in the event loop, a local const folds.
+const { ACTIVE, ATTR_J, LAST_S, NF, NI, ON, POOL, STATE, VIRTUAL_S } = RECORD;
+
+// A query on a physical node: a row of `serving` (its tag entry's class field holds the row).
+const Q_ARRIVAL = 0;
+const Q_FIRST_TOKEN = 1;
+const Q_INPUT = 2;
+const Q_OUTPUT = 3;
+const Q_CLASS = 4;
+const Q_PREFILL_J = 5;
+const Q_RESERVED = 6;
+/** The node's V when the query was admitted (its tag is this + output tokens). */
+const Q_V0 = 7;
+const Q_STRIDE = 8;
+
+// Per physical pool, the sums this room keeps (index pool * P_COUNT + field), compensated.
+const P_PREFILL_J = 0;
+const P_KV_TOKEN_S = 1;
+const P_COUNT = 2;
+
+/**
+ * The physical node (docs/design.md, "The physical node"): a pool whose nodes run the node model
+ * (models/node) rather than the paper's regression. Everything a physical node does happens here;
+ * the loop, admission and service hand physical nodes to this room.
+ *
+ * - Decode is processor sharing in tokens: V counts the decode steps every active query has had, a
+ *   query admitted at V = v0 with L_out tokens to produce finishes at V = v0 + L_out (its tag). The
+ *   resident KV tokens are K = S + n V, S = sum over active queries of (L_in - v0); a step takes
+ *   a'(n) + c(n) K seconds (physical-tables.ts), so V after dt seconds is the root of a quadratic and
+ *   the time to the next tag is explicit.
+ * - Prefill first: a query admitted at t is prefilled alone on [max(t, pu), pu'], pu the end of the
+ *   node's prefill backlog; decode pauses (V stands still) while the node prefills. Its first token
+ *   comes at the end of its prefill; it decodes from the end of the backlog. The node's one event is
+ *   its next departure, pu + the time to the smallest tag.
+ * - KV memory: a query reserves L_in + L_out tokens for its stay (a max-total-tokens budget); it is
+ *   admitted only where that fits and the batch is below max_batch, else it waits in the pool's FIFO
+ *   (the head waits for memory and those behind it wait too: first come, first served).
+ * - Energy: the busy node's base power is in the power ledger's levels; the dynamic part of each
+ *   step (HBM traffic and FLOPs) is booked as energy when the node's clocks advance. A query is
+ *   charged its own prefill (the whole node's energy while it is prefilled) and, while decoding, the
+ *   node's energy shared by the n queries of each step (the attribution clock A, as for the regression).
+ */
+export class PhysicalNodes {
+  /** Per pool index: the pool's tables, or null for a regression pool. */
+  readonly tables: (PhysicalTables | null)[];
+  private readonly nf: Float64Array;
+  private readonly ni: Int32Array;
+  private readonly tags: TagHeaps;
+  private readonly events: EventQueue;
+  private readonly pools: PoolRuntime[];
+  /** Per node: S (K = S + n V), reserved KV tokens, and the end of its prefill backlog. */
+  private readonly kvBase: Float64Array;
+  readonly reserved: Float64Array;
+  private readonly prefillUntil: Float64Array;
+  private readonly serving = new QuerySlots(4096, Q_STRIDE);
+  /** The fleet's waiting queries (rows as admission.ts writes them; a physical pool's keep L_out where work goes). */
+  private readonly waiting: QuerySlots;
+  private readonly sums: Float64Array;
+  private readonly sumCarry: Float64Array;
+  /** Per pool: queries that waited though a node had batch room, and queries cut to fit. */
+  readonly waitedForMemory: Float64Array;
+  readonly truncated: Float64Array;
+  /** Dynamic energy booked before the warmup's end for after it (a prefill under way), per pool: booked at the end of the warmup. */
+  private readonly pendingJ: Float64Array;
+  private warm: boolean;
+  private readonly warmupS: number;
+  private readonly endS: number;
+  private readonly prefill = { s: 0, dynJ: 0 };
+
+  constructor(
+    f: FleetState,
+    private readonly ledger: PowerLedger,
+    private readonly attribution: Attribution,
+    private readonly observation: Observation,
+    endS: number,
+  ) {
+    this.nf = f.nf;
+    this.ni = f.ni;
+    this.tags = f.tags;
+    this.events = f.events;
+    this.pools = f.pools;
+    this.tables = f.pools.map((p) => p.physical);
+    this.waiting = f.queries;
+    this.kvBase = new Float64Array(f.nodes);
+    this.reserved = new Float64Array(f.nodes);
+    this.prefillUntil = new Float64Array(f.nodes);
+    const np = f.pools.length;
+    this.sums = new Float64Array(np * P_COUNT);
+    this.sumCarry = new Float64Array(np * P_COUNT);
+    this.waitedForMemory = new Float64Array(np);
+    this.truncated = new Float64Array(np);
+    this.pendingJ = new Float64Array(np);
+    this.warmupS = f.warmupS;
+    this.warm = f.warmupS === 0;
+    this.endS = endS;
+  }
+
+  /** Brings a physical node's clocks (V, A) up to t, booking the dynamic energy and the KV integral after the warmup. */
+  advance(node: number, t: number): void {
+    const n = this.ni[NI * node + ACTIVE];
+    let from = this.nf[NF * node + LAST_S];
+    this.nf[NF * node + LAST_S] = t;
+    if (n === 0 || t <= from) return;
+    const pi = this.ni[NI * node + POOL];
+    const tb = this.tables[pi]!;
+    const v = this.nf[NF * node + VIRTUAL_S];
+    const k0 = this.kvBase[node] + n * v;
+    const pu = this.prefillUntil[node];
+    if (pu > from) {
+      // prefilling: decode stands still, the resident tokens too
+      const until = t < pu ? t : pu;
+      if (this.warm) addCompensated(this.sums, this.sumCarry, pi * P_COUNT + P_KV_TOKEN_S, k0 * (until - from));
+      from = until;
+    }
+    const d = t - from;
+    if (d <= 0) return;
+    const b = tb.stepA[n] + tb.stepC[n] * k0;
+    const cn = tb.stepC[n] * n;
+    // steps u after d seconds: c n u^2 / 2 + b u = d, the root written to lose no digits when c n u is small
+    const u = (2 * d) / (b + Math.sqrt(b * b + 2 * cn * d));
+    const e1 = tb.stepE1[n];
+    const dynJ = u * (tb.stepE0[n] + e1 * k0) + (e1 * n * u * u) / 2;
+    this.nf[NF * node + VIRTUAL_S] = v + u;
+    this.nf[NF * node + ATTR_J] += (tb.busyConstW * d + dynJ) / n;
+    if (this.warm) {
+      this.ledger.bookGpuJ(pi, dynJ);
+      // the integral of K = k0 + n u over time, dt = (b + c n u) du
+      addCompensated(this.sums, this.sumCarry, pi * P_COUNT + P_KV_TOKEN_S, k0 * b * u + ((k0 * cn + n * b) * u * u) / 2 + (n * cn * u * u * u) / 3);
+    }
+  }
+
+  /** The node's next departure: after its prefill backlog, the time its smallest tag needs (none when idle). */
+  reschedule(node: number, t: number): void {
+    const n = this.ni[NI * node + ACTIVE];
+    if (n === 0) {
+      this.events.cancel(node);
+      return;
+    }
+    const tb = this.tables[this.ni[NI * node + POOL]]!;
+    const v = this.nf[NF * node + VIRTUAL_S];
+    let u = this.tags.minTag(node) - v;
+    if (u < 0) u = 0;
+    const k0 = this.kvBase[node] + n * v;
+    const pu = this.prefillUntil[node];
+    const start = pu > t ? pu : t;
+    this.events.schedule(node, start + u * (tb.stepA[n] + tb.stepC[n] * k0) + (tb.stepC[n] * n * u * u) / 2);
+  }
+
+  /** A query of class ci arrives at t at physical pool p (index pi): it starts on a node that can hold it, or waits. */
+  arrive(p: PoolRuntime, pi: number, t: number, ci: number, inputTokens: number, outputTokens: number): void {
+    const tb = this.tables[pi]!;
+    let inTok = inputTokens;
+    let outTok = outputTokens > 1 ? outputTokens : 1;
+    if (inTok + outTok > tb.maxContextTokens) {
+      // a server caps prompt + answer at the context it can hold (vLLM's max_model_len)
+      if (t >= this.warmupS) this.truncated[pi]++;
+      if (inTok > tb.maxContextTokens - 1) inTok = tb.maxContextTokens - 1;
+      outTok = tb.maxContextTokens - inTok;
+    }
+    const need = reservationTokens(tb, inTok + outTok);
+    const node = p.queue.length > 0 ? -1 : this.route(p, need);
+    if (node < 0) {
+      // waits behind the queue (first come, first served); counted when a node had batch room but not memory
+      if (p.kv!.size > 0 && t >= this.warmupS) this.waitedForMemory[pi]++;
+      const q = this.waiting;
+      const id = q.take();
+      const row = id * STRIDE;
+      q.data[row + ARRIVAL_S] = t;
+      q.data[row + WORK_NODE_S] = outTok;
+      q.data[row + INPUT_TOKENS] = inTok;
+      q.data[row + CLASS_INDEX] = ci;
+      p.queue.push(id);
+      return;
+    }
+    this.start(node, pi, t, t, inTok, outTok, ci);
+    this.reschedule(node, t);
+  }
+
+  /** The query with the smallest tag departs from physical node `node` at t; queued queries that now fit start. */
+  departure(node: number, t: number): void {
+    this.advance(node, t);
+    const tags = this.tags;
+    tags.popMin(node);
+    const row = tags.classIndex * Q_STRIDE;
+    const qd = this.serving.data;
+    const decodeJ = this.attribution.chargeDeparture(node, this.warm);
+    const prefillJ = qd[row + Q_PREFILL_J];
+    const out = qd[row + Q_OUTPUT];
+    this.observation.departedPhysical(qd[row + Q_CLASS], tags.arrivalS, t, decodeJ + prefillJ, prefillJ, (t - qd[row + Q_FIRST_TOKEN]) / out);
+    this.serving.release(tags.classIndex);
+    const pi = this.ni[NI * node + POOL];
+    const p = this.pools[pi];
+    this.ledger.moveLevel(node, t, -1);
+    if (this.ni[NI * node + ACTIVE] === 0) {
+      // exact zeros: no drift carried into the node's next busy period
+      this.kvBase[node] = 0;
+      this.reserved[node] = 0;
+    } else {
+      this.kvBase[node] -= qd[row + Q_INPUT] - qd[row + Q_V0];
+      this.reserved[node] -= qd[row + Q_RESERVED];
+    }
+    this.update(p, node);
+    this.admitWaiting(p, pi, t);
+    this.reschedule(node, t);
+  }
+
+  /** While the head of p's queue fits a node, it starts there (every node it starts on is rescheduled). */
+  private admitWaiting(p: PoolRuntime, pi: number, t: number): void {
+    const tb = this.tables[pi]!;
+    const q = this.waiting;
+    while (p.queue.length > 0) {
+      const row = p.queue.peek() * STRIDE;
+      const inTok = q.data[row + INPUT_TOKENS];
+      const outTok = q.data[row + WORK_NODE_S];
+      const node = this.route(p, reservationTokens(tb, inTok + outTok));
+      if (node < 0) return;
+      const id = p.queue.shift();
+      this.start(node, pi, t, q.data[row + ARRIVAL_S], inTok, outTok, q.data[row + CLASS_INDEX]);
+      q.release(id);
+      this.reschedule(node, t);
+    }
+  }
+
+  /** A query starts on the node at t: its prefill is queued on the node, its tag and reservation set. */
+  private start(node: number, pi: number, t: number, arrivalS: number, inTok: number, outTok: number, ci: number): void {
+    this.advance(node, t);
+    const tb = this.tables[pi]!;
+    prefillOf(tb, inTok, this.prefill);
+    const prefillS = this.prefill.s;
+    const s = this.prefillUntil[node] > t ? this.prefillUntil[node] : t;
+    const firstTokenS = s + prefillS;
+    this.prefillUntil[node] = firstTokenS;
+    // the whole node's energy while it prefills this query; the part inside [warmup, end] enters the ledgers now
+    const prefillJ = tb.busyConstW * prefillS + this.prefill.dynJ;
+    const lo = s > this.warmupS ? s : this.warmupS;
+    const hi = firstTokenS < this.endS ? firstTokenS : this.endS;
+    if (hi > lo && prefillS > 0) {
+      const share = (hi - lo) / prefillS;
+      if (this.warm) this.ledger.bookGpuJ(pi, this.prefill.dynJ * share);
+      else this.pendingJ[pi] += this.prefill.dynJ * share;
+      this.attribution.addPrefill(prefillJ * share);
+      addCompensated(this.sums, this.sumCarry, pi * P_COUNT + P_PREFILL_J, prefillJ * share);
+    }
+    const v = this.nf[NF * node + VIRTUAL_S];
+    const need = reservationTokens(tb, inTok + outTok);
+    const id = this.serving.take();
+    const row = id * Q_STRIDE;
+    const qd = this.serving.data;
+    qd[row + Q_ARRIVAL] = arrivalS;
+    qd[row + Q_FIRST_TOKEN] = firstTokenS;
+    qd[row + Q_INPUT] = inTok;
+    qd[row + Q_OUTPUT] = outTok;
+    qd[row + Q_CLASS] = ci;
+    qd[row + Q_PREFILL_J] = prefillJ;
+    qd[row + Q_RESERVED] = need;
+    qd[row + Q_V0] = v;
+    this.tags.push(node, v + outTok, arrivalS, this.nf[NF * node + ATTR_J], id);
+    this.kvBase[node] += inTok - v;
+    this.reserved[node] += need;
+    this.observation.startedPhysical(ci, arrivalS, t, firstTokenS);
+    this.ledger.moveLevel(node, t, 1);
+    this.update(this.pools[pi], node);
+  }
+
+  /** Where a query needing `need` KV tokens goes: the router's node if it can hold it, else the node with the most free memory that can; -1 if none. */
+  private route(p: PoolRuntime, need: number): number {
+    if (p.router !== LEAST_LOADED) {
+      let node: number;
+      if (p.router === POWER_OF_TWO) {
+        const a = p.first + Math.floor(p.rng() * p.count);
+        const b = p.first + Math.floor(p.rng() * p.count);
+        node = this.reserved[b] < this.reserved[a] ? b : a;
+      } else if (p.router === ROUND_ROBIN) {
+        node = p.first + p.rr;
+        p.rr = p.rr + 1 === p.count ? 0 : p.rr + 1;
+      } else node = p.first + Math.floor(p.rng() * p.count);
+      if (this.fits(p, node, need)) return node;
+    }
+    return p.kv!.fitting(need, this.reserved);
+  }
+
+  private fits(p: PoolRuntime, node: number, need: number): boolean {
+    const tb = this.tables[this.ni[NI * node + POOL]]!;
+    return this.ni[NI * node + STATE] === ON && this.ni[NI * node + ACTIVE] < p.maxBatch && this.reserved[node] + need <= tb.capacityTokens;
+  }
+
+  private update(p: PoolRuntime, node: number): void {
+    p.kv!.update(node, this.reserved[node], this.ni[NI * node + ACTIVE] < p.maxBatch && this.ni[NI * node + STATE] === ON);
+  }
+
+  /** At the warmup's end (every node's clocks brought up to it): from now on energy and KV time count; prefills under way book their share. */
+  endWarmup(): void {
+    this.warm = true;
+    this.pendingJ.forEach((j, pi) => j > 0 && this.ledger.bookGpuJ(pi, j));
+    this.pendingJ.fill(0);
+  }
+
+  /** Pool pi's node energy while prefilling (J, after the warmup) and resident KV token-seconds. */
+  prefillJ(pi: number): number {
+    return this.sums[pi * P_COUNT + P_PREFILL_J];
+  }
+
+  kvTokenSeconds(pi: number): number {
+    return this.sums[pi * P_COUNT + P_KV_TOKEN_S];
+  }
+
+  /** Resident KV tokens of pool pi's busy nodes now and their capacity (for the live view; clocks as last advanced). */
+  kvNow(pi: number): { tokens: number; capacity: number } {
+    const p = this.pools[pi];
+    const tb = this.tables[pi]!;
+    let k = 0;
+    let busy = 0;
+    for (let node = p.first; node < p.first + p.count; node++) {
+      const n = this.ni[NI * node + ACTIVE];
+      if (n === 0) continue;
+      busy++;
+      k += this.kvBase[node] + n * this.nf[NF * node + VIRTUAL_S];
+    }
+    return { tokens: k, capacity: busy * tb.capacityTokens };
+  }
+}

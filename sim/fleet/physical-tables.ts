@@ -1,0 +1,128 @@
+import { buildNodeModel, type NodeModel } from "../../models/node/node-model.ts";
+import type { Pool } from "../scenario/types.ts";
+
+/** Prefill time and energy are tabulated (lazily) for prompts shorter than this; longer ones are computed. */
+const PREFILL_TABLE = 1 << 16;
+
+/**
+ * What the event loop needs of a pool's physical node, computed once (docs/design.md, "The physical
+ * node"). One node is one replica on the profile's G GPUs.
+ *
+ * Decode: the node model's step time is linear in the resident KV tokens K, t(n, K) = a(n) + c(n) K
+ * (exact for models whose every layer keeps the whole context; for sliding-window layers, exact once
+ * every sequence is longer than the window, n x window <= K, and an overestimate below). Over a decode
+ * interval every active query gains one token per step, so K = K0 + n u after u steps; u steps take
+ * u (a + c K0) + c n u (u - 1) / 2 seconds. Written as u (a' + c K0) + c n u^2 / 2 with a' = a - c n / 2,
+ * the same expression holds for fractional u (processor sharing) and equals the step-by-step sum at
+ * whole steps. Energy per step is linear in K the same way (power x step time: both linear in the
+ * bytes and FLOPs of the step), with the same half-step correction.
+ *
+ * Power: a GPU draws `gpuBaseW` = idle + (max - idle) x base whenever the node is busy (in the power
+ * ledger's levels, as the regression node's power is), plus a dynamic part, the step's HBM traffic and
+ * FLOPs (booked as energy per step: stepE0 + stepE1 K joules for the node). The dynamic part is the
+ * node model's clamped power: evaluated at two contexts and interpolated, exact when the clamp to the
+ * GPU's TDP does not bind between them.
+ */
+export interface PhysicalTables {
+  readonly model: NodeModel;
+  readonly gpus: number;
+  /** KV cache of one node, in tokens of the full-context layers. */
+  readonly capacityTokens: number;
+  /** The longest prompt + answer whose reservation fits (a server's max_model_len). */
+  readonly maxContextTokens: number;
+  /** Sliding-layer KV bytes per full-context KV byte, and the window (0: none). */
+  readonly slidingRatio: number;
+  readonly window: number;
+  /** Per batch n = 0..max_batch: a'(n) s, c(n) s per KV token, e0'(n) J, e1(n) J per KV token (whole node, dynamic part). */
+  readonly stepA: Float64Array;
+  readonly stepC: Float64Array;
+  readonly stepE0: Float64Array;
+  readonly stepE1: Float64Array;
+  /** Per GPU while busy, before the dynamic part: W. */
+  readonly gpuBaseW: number;
+  /** Whole node while busy, before the dynamic part (G x gpuBaseW + host busy + interconnect): W. */
+  readonly busyConstW: number;
+  readonly gpuIdleW: number;
+  /** Prefill of L tokens alone on the node: seconds, and its dynamic energy (J, whole node); NaN until first asked. */
+  readonly prefillS: Float64Array;
+  readonly prefillDynJ: Float64Array;
+}
+
+export function physicalTables(pool: Pool): PhysicalTables {
+  const ph = pool.physical;
+  if (!ph) throw new Error(`pool ${pool.name} has no physical node`);
+  const model = buildNodeModel(ph.config, ph.calibration);
+  const gpu = ph.config.gpu;
+  const g = ph.config.tp;
+  const c = pool.maxBatch;
+  const full = model.kvBytesPerTokenFull;
+  const capacityTokens = Math.floor(model.kvBytesFreePerGpu / full);
+  const gpuBaseW = gpu.idleW + (gpu.maxW - gpu.idleW) * ph.calibration.power.base;
+  const hw = pool.hardware;
+  const stepA = new Float64Array(c + 1);
+  const stepC = new Float64Array(c + 1);
+  const stepE0 = new Float64Array(c + 1);
+  const stepE1 = new Float64Array(c + 1);
+  const window = model.window;
+  const dynamicJ = (n: number, k: number) => {
+    const w = model.decodeStep(n, k);
+    return g * (model.powerW(w) - gpuBaseW) * w.seconds;
+  };
+  for (let n = 1; n <= c; n++) {
+    // two contexts on the linear stretch: every sequence past the window, and a full cache beyond that
+    const k1 = n * window;
+    const k2 = k1 + Math.max(capacityTokens, 1);
+    const t1 = model.decodeStep(n, k1).seconds;
+    const t2 = model.decodeStep(n, k2).seconds;
+    const cn = (t2 - t1) / (k2 - k1);
+    const e1 = (dynamicJ(n, k2) - dynamicJ(n, k1)) / (k2 - k1);
+    stepC[n] = cn;
+    stepA[n] = t1 - cn * k1 - (cn * n) / 2;
+    stepE1[n] = e1;
+    stepE0[n] = dynamicJ(n, k1) - e1 * k1 - (e1 * n) / 2;
+  }
+  const prefillS = new Float64Array(PREFILL_TABLE).fill(NaN);
+  const prefillDynJ = new Float64Array(PREFILL_TABLE).fill(NaN);
+  const slidingRatio = model.kvBytesPerTokenSliding / full;
+  // largest L with L + min(L, window) x ratio <= capacity
+  const maxContextTokens =
+    window === 0 ? capacityTokens : capacityTokens >= window * (1 + slidingRatio) ? Math.floor(capacityTokens - window * slidingRatio) : Math.floor(capacityTokens / (1 + slidingRatio));
+  return {
+    model,
+    gpus: g,
+    capacityTokens,
+    maxContextTokens,
+    slidingRatio,
+    window,
+    stepA,
+    stepC,
+    stepE0,
+    stepE1,
+    gpuBaseW,
+    busyConstW: g * gpuBaseW + hw.hostBusyW + hw.interconnectW,
+    gpuIdleW: gpu.idleW,
+    prefillS,
+    prefillDynJ,
+  };
+}
+
+/** A prompt of L tokens: its prefill seconds and dynamic joules into `out` (from the table, filled on first use, for L < PREFILL_TABLE). */
+export function prefillOf(t: PhysicalTables, promptTokens: number, out: { s: number; dynJ: number }): void {
+  if (promptTokens < PREFILL_TABLE && t.prefillS[promptTokens] === t.prefillS[promptTokens]) {
+    out.s = t.prefillS[promptTokens];
+    out.dynJ = t.prefillDynJ[promptTokens];
+    return;
+  }
+  const w = t.model.prefill(promptTokens);
+  out.s = w.seconds;
+  out.dynJ = t.gpus * (t.model.powerW(w) - t.gpuBaseW) * w.seconds;
+  if (promptTokens < PREFILL_TABLE) {
+    t.prefillS[promptTokens] = out.s;
+    t.prefillDynJ[promptTokens] = out.dynJ;
+  }
+}
+
+/** KV tokens (full-context equivalents) a sequence of `tokens` in all holds: sliding layers keep at most the window. */
+export function reservationTokens(t: PhysicalTables, tokens: number): number {
+  return t.window > 0 ? tokens + Math.min(tokens, t.window) * t.slidingRatio : tokens;
+}
