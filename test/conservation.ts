@@ -63,6 +63,16 @@ export function expectConserved(summary: Summary, result: SimResult | undefined,
     close(p.parkedWh, mw(hw.parkedW) * (p.nodeSecondsParked / 3600), `pool ${p.name}: parked = parked power x parked node-hours`);
     const idleNodeW = mw(hw.gpus * hw.gpuIdleW) + mw(hw.hostIdleW) + mw(hw.interconnectW);
     closeOn(p.idleNodeWh, idleNodeW * idleH + p.parkedWh, idleNodeW * poweredH, `pool ${p.name}: idle side = idle node power x idle node-hours + parked`);
+    const physical = scenario.pools[i].physical;
+    if (physical) {
+      // the physical node: busy GPUs draw at least their base power, at most their TDP (models/node)
+      const gpu = physical.config.gpu;
+      const baseW = gpu.idleW + (gpu.maxW - gpu.idleW) * physical.calibration.power.base;
+      expect(p.gpuBusyWh).toBeGreaterThanOrEqual(mw(physical.config.tp * baseW) * busyH * (1 - tolerance));
+      expect(p.gpuBusyWh).toBeLessThanOrEqual(physical.config.tp * gpu.maxW * busyH * (1 + tolerance));
+      expect(p.physical!.prefillWh).toBeLessThanOrEqual(p.gpuBusyWh + p.hostWh + p.interconnectWh);
+      return;
+    }
     expect(p.gpuBusyWh).toBeGreaterThanOrEqual(mw(hw.gpus * gpuPowerW(hw, 1)) * busyH * (1 - tolerance));
     expect(p.gpuBusyWh).toBeLessThanOrEqual(mw(hw.gpus * gpuPowerW(hw, maxBatch)) * busyH * (1 + tolerance));
   });

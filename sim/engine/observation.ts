@@ -160,6 +160,22 @@ export class Observation {
     };
   }
 
+  private lastProgressS = 0;
+  private lastProgressBookedJ = 0;
+  private lastDynamicW = 0;
+
+  /** Physical nodes' dynamic GPU power (booked as energy, not held as a running sum): its mean since the last snapshot. */
+  private dynamicPowerW(t: number): number {
+    if (!this.f.anyPhysical) return 0;
+    const j = this.ledger.bookedTotalJ();
+    if (t > this.lastProgressS) {
+      this.lastDynamicW = (j - this.lastProgressBookedJ) / (t - this.lastProgressS);
+      this.lastProgressS = t;
+      this.lastProgressBookedJ = j;
+    }
+    return this.lastDynamicW;
+  }
+
   /** The live view's phase split (facility Wh so far) and KV fill now, when a pool is physical. */
   private physicalProgress(facilityEnergyWh: number): SimProgress["physical"] {
     const ph = this.physical!;
@@ -188,7 +204,7 @@ export class Observation {
     const toFacility = this.facilityPerJ * 3600;
     const component = (c: number) => ledger.fleetSum(c) / 1000;
     const powerByComponentW = {
-      gpuBusy: component(SUM.gpuBusyMw),
+      gpuBusy: component(SUM.gpuBusyMw) + this.dynamicPowerW(t),
       gpuIdle: component(SUM.gpuIdleMw),
       host: component(SUM.hostMw),
       interconnect: component(SUM.interconnectMw),

@@ -131,6 +131,13 @@ export class PowerLedger {
     addCompensated(this.bookedJ, this.bookedCarry, pi, j);
   }
 
+  /** Dynamic GPU energy booked so far, all pools (J). */
+  bookedTotalJ(): number {
+    let j = 0;
+    for (let i = 0; i < this.bookedJ.length; i++) j += this.bookedJ[i];
+    return j;
+  }
+
   /** The node's active count changes by delta (+1 or -1) at t: it moves from one level to the next. */
   moveLevel(node: number, t: number, delta: number): void {
     const k = this.ni[NI * node + ACTIVE];

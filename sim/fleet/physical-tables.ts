@@ -48,6 +48,8 @@ export interface PhysicalTables {
   readonly prefillDynJ: Float64Array;
 }
 
+const mw = (w: number) => Math.round(w * 1000);
+
 export function physicalTables(pool: Pool): PhysicalTables {
   const ph = pool.physical;
   if (!ph) throw new Error(`pool ${pool.name} has no physical node`);
@@ -99,7 +101,8 @@ export function physicalTables(pool: Pool): PhysicalTables {
     stepE0,
     stepE1,
     gpuBaseW,
-    busyConstW: g * gpuBaseW + hw.hostBusyW + hw.interconnectW,
+    // in whole milliwatts per component, as the power ledger's levels hold it (pool-tables.ts): charged and drawn agree
+    busyConstW: (mw(g * gpuBaseW) + mw(hw.hostBusyW) + mw(hw.interconnectW)) / 1000,
     gpuIdleW: gpu.idleW,
     prefillS,
     prefillDynJ,
