@@ -137,8 +137,9 @@ export class PhysicalNodes {
     this.nf[NF * node + ATTR_J] += (tb.busyConstW * d + dynJ) / n;
     if (this.warm) {
       this.ledger.bookGpuJ(pi, dynJ);
-      // the integral of K = k0 + n u over time, dt = (b + c n u) du
-      addCompensated(this.sums, this.sumCarry, pi * P_COUNT + P_KV_TOKEN_S, k0 * b * u + ((k0 * cn + n * b) * u * u) / 2 + (n * cn * u * u * u) / 3);
+      // the integral of K over time, dt = (b + c n u) du; a step holds the K it started with, so K = k0 + n (u - 1/2) on average
+      const kh = k0 - n / 2;
+      addCompensated(this.sums, this.sumCarry, pi * P_COUNT + P_KV_TOKEN_S, kh * b * u + ((kh * cn + n * b) * u * u) / 2 + (n * cn * u * u * u) / 3);
     }
   }
 

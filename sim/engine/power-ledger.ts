@@ -114,7 +114,8 @@ export class PowerLedger {
     const mw = (w: number) => Math.round(w * 1000);
     for (let k = 0; k <= p.maxBatch; k++) {
       const v = (p.levels + k) * SUM_COUNT;
-      const gpuMw = k > 0 ? mw(ph.gpus * ph.gpuBaseW) : mw(ph.gpus * ph.gpuIdleW);
+      // busy GPUs' base power exactly (not whole mW: a level's value multiplies its integral when read, no running sum drifts)
+      const gpuMw = k > 0 ? ph.gpus * ph.gpuBaseW * 1000 : mw(ph.gpus * ph.gpuIdleW);
       this.levelValue[v + SUM.gpuBusyMw] = k > 0 ? gpuMw : 0;
       this.levelValue[v + SUM.gpuIdleMw] = k === 0 ? gpuMw : 0;
       this.levelValue[v + SUM.hostMw] = hw.hostMw[k];

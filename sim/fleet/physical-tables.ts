@@ -101,8 +101,8 @@ export function physicalTables(pool: Pool): PhysicalTables {
     stepE0,
     stepE1,
     gpuBaseW,
-    // in whole milliwatts per component, as the power ledger's levels hold it (pool-tables.ts): charged and drawn agree
-    busyConstW: (mw(g * gpuBaseW) + mw(hw.hostBusyW) + mw(hw.interconnectW)) / 1000,
+    // host and interconnect in whole milliwatts, as the power ledger's levels hold them (pool-tables.ts): charged and drawn agree
+    busyConstW: g * gpuBaseW + (mw(hw.hostBusyW) + mw(hw.interconnectW)) / 1000,
     gpuIdleW: gpu.idleW,
     prefillS,
     prefillDynJ,
