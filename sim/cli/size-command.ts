@@ -1,4 +1,6 @@
 import { sizePools } from "../fleet/offered-work.ts";
+import type { PhysicalSizing } from "../fleet/physical-sizing.ts";
+import type { Pool } from "../scenario/types.ts";
 import { loadScenario } from "../scenario-file/load.ts";
 import { UsageError } from "../scenario/errors.ts";
 import { SIZE_USAGE } from "./usage.ts";
@@ -24,6 +26,22 @@ export function sizeCommand(argv: string[], out: (s: string) => void): void {
     `  ${"pool".padEnd(w)}  ${"nodes".padStart(7)}  ${"peak queries/s".padStart(14)}  ${"node-s per query".padStart(16)}`,
     ...rows.map((r) => `  ${r.pool.padEnd(w)}  ${String(r.nodes).padStart(7)}  ${r.peakRatePerS.toFixed(1).padStart(14)}  ${r.meanWorkNodeS.toFixed(4).padStart(16)}`),
     `  ${"total".padEnd(w)}  ${String(total).padStart(7)}`,
+    ...rows.flatMap((r) => (r.physical ? physicalLines(r.pool, s.pools.find((p) => p.name === r.pool)!, r.physical) : [])),
   ];
   out(lines.join("\n") + "\n");
+}
+
+/**
+ * A pool on the physical node: where its node-seconds per query come from. The full batch is what the KV
+ * memory left by the weights holds (each query reserves input + output tokens), at most max_batch.
+ */
+function physicalLines(name: string, pool: Pool, z: PhysicalSizing): string[] {
+  const c = pool.physical!.config;
+  const ms = (s: number) => `${(s * 1e3).toFixed(2)} ms`;
+  return [
+    `${name}: ${pool.physical!.architecture} ${c.precision} (KV cache ${c.kvPrecision}), tensor parallel ${c.tp} on ${pool.hardware.name}`,
+    `  KV cache ${z.kvCapacityTokens} tokens / ${Math.round(z.reservationTokens)} reserved per query (input + output): memory-limited batch ${z.memoryBatch}`,
+    `  full batch B* = min(max_batch ${pool.maxBatch}, ${z.memoryBatch}) = ${z.batch}; decode step ${ms(z.decodeStepS)} at ${Math.round(z.kvTokens)} tokens of context`,
+    `  node-s per query = ${z.meanOutputTokens.toFixed(1)} output tokens x ${ms(z.decodeStepS)} / ${z.batch} + prefill ${ms(z.prefillS)}`,
+  ];
 }

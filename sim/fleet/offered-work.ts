@@ -2,6 +2,7 @@ import { lengthSampler, type LengthSpec } from "../../models/lengths.ts";
 import { makeRng } from "../../models/rng.ts";
 import { queryWorkNodeS } from "../../models/work.ts";
 import { diurnalMax } from "../../models/diurnal.ts";
+import { sizePhysicalPool, type PhysicalSizing } from "./physical-sizing.ts";
 import type { Pool, Scenario } from "../scenario/types.ts";
 
 export interface PoolSizing {
@@ -12,6 +13,8 @@ export interface PoolSizing {
   readonly peakRatePerS: number;
   /** Nodes that serve the peak with every node at speed h = targetUtilization. */
   readonly nodes: number;
+  /** A pool on the physical node: its full batch B* (KV memory and max_batch), decode step and prefill. */
+  readonly physical?: PhysicalSizing;
 }
 
 /**
@@ -22,11 +25,25 @@ export interface PoolSizing {
 export function sizePools(s: Scenario, targetUtilization: number, samples = 200_000): PoolSizing[] {
   const peakRate = (s.workload.queriesPerDay / 86_400) * diurnalMax(s.workload.diurnal);
   return s.pools.map((pool) => {
+    const nodesFor = (peakRatePerS: number, meanWorkNodeS: number) => Math.max(1, Math.ceil((peakRatePerS * meanWorkNodeS) / targetUtilization));
+    if (pool.physical) {
+      // the node model's capacity at its memory-limited full batch (sim/fleet/physical-sizing.ts); the levers divide work as for every pool
+      const share = poolShare(s, pool);
+      const physical = sizePhysicalPool(pool.physical, pool.maxBatch, s.workload.classes, pool.classShares);
+      const meanWorkNodeS = physical.nodeSPerQuery / (s.efficiency.model * s.efficiency.serving);
+      const peakRatePerS = peakRate * share;
+      return { pool: pool.name, meanWorkNodeS, peakRatePerS, nodes: nodesFor(peakRatePerS, meanWorkNodeS), physical };
+    }
     const { share, work } = offered(s, pool, samples);
     const meanWorkNodeS = share > 0 ? work / share : 0;
     const peakRatePerS = peakRate * share;
-    return { pool: pool.name, meanWorkNodeS, peakRatePerS, nodes: Math.max(1, Math.ceil((peakRatePerS * meanWorkNodeS) / targetUtilization)) };
+    return { pool: pool.name, meanWorkNodeS, peakRatePerS, nodes: nodesFor(peakRatePerS, meanWorkNodeS) };
   });
+}
+
+/** The pool's share of all queries. */
+function poolShare(s: Scenario, pool: Pool): number {
+  return s.workload.classes.reduce((sum, c) => sum + c.share * (pool.classShares[c.name] ?? 0), 0);
 }
 
 /** Work offered to a pool at the mean rate, node-seconds at full batch per second (no diurnal factor). */

@@ -76,3 +76,18 @@ function withOverrides(
   }
   return undefined;
 }
+
+/**
+ * The shipped profile a pool's hardware builds on (the one whose `gpu:` block the physical node reads):
+ * the name itself, `base:`, or the file's `base:`. Undefined when resolveHardware found it wrong (already reported).
+ */
+export function hardwareBaseName(raw: RawPool["hardware"], dir: string): string | undefined {
+  if (typeof raw === "string") return raw;
+  if ("base" in raw) return raw.base;
+  try {
+    const doc = parseYaml(readFileSync(resolve(dir, raw.file), "utf8")) as Record<string, unknown> | null;
+    return typeof doc?.base === "string" ? doc.base : undefined;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,21 +1,36 @@
 import { didYouMean } from "./did-you-mean.ts";
 import { gotExpected, type Problem } from "../scenario/errors.ts";
-import { resolveHardware } from "./resolve-hardware.ts";
+import { sizePhysicalPool } from "../fleet/physical-sizing.ts";
+import { hardwareBaseName, resolveHardware } from "./resolve-hardware.ts";
 import { resolveModel } from "./resolve-model.ts";
+import { checkNotPhysical, isPhysicalModel, resolvePhysicalNode } from "./resolve-physical.ts";
 import { seconds } from "./seconds.ts";
 import type { RawPool } from "./schema.ts";
-import type { Pool } from "../scenario/types.ts";
+import type { Pool, QueryClass } from "../scenario/types.ts";
+import type { TpsModel } from "../../models/throughput.ts";
 
 const SHARE_TOLERANCE = 1e-6;
 
 /** The pools with models and hardware looked up and each class's share spelled out. */
-export function resolvePools(raw: readonly RawPool[], classNames: readonly string[], dir: string, problems: Problem[]): Pool[] {
+export function resolvePools(raw: readonly RawPool[], classes: readonly QueryClass[], dir: string, problems: Problem[]): Pool[] {
+  const classNames = classes.map((c) => c.name);
   const pools = raw.map((p, i): Pool | undefined => {
     const path = `pools.${i}`;
     if (raw.findIndex((q) => q.name === p.name) < i) problems.push({ path: `${path}.name`, message: gotExpected(p.name, "a name no other pool has") });
-    const model = resolveModel(p.model, `${path}.model`, problems);
     const hardware = resolveHardware(p.hardware, `${path}.hardware`, dir, problems);
     const classShares = resolveShares(p.share, raw.length, classNames, `${path}.share`, problems);
+    if (isPhysicalModel(p.model)) {
+      const physical = resolvePhysicalNode({ ...p, model: p.model }, hardware, hardware && hardwareBaseName(p.hardware, dir), path, problems);
+      if (!physical || !hardware || !classShares) return undefined;
+      const tps = physicalTps(physical, p.max_batch, classes, classShares, path, problems);
+      if (!tps) return undefined;
+      // tps is the node model's own throughput on this GPU: the profile's tps_multiplier (the paper's H100
+      // regression scaled to other hardware) does not apply, so work = L_out / tps wherever it is computed
+      const own = { ...hardware, tpsMultiplier: 1, sources: { ...hardware.sources, tps_multiplier: "1: a pool on the physical node has its own throughput (model: { architecture })" } };
+      return { name: p.name, modelName: physical.architecture, tps, hardware: own, classShares, maxBatch: p.max_batch, router: p.router, nodes: p.nodes!, physical };
+    }
+    checkNotPhysical(p, path, problems);
+    const model = resolveModel(p.model, `${path}.model`, problems);
     if (!model || !hardware || !classShares) return undefined;
     return {
       name: p.name,
@@ -31,6 +46,33 @@ export function resolvePools(raw: readonly RawPool[], classNames: readonly strin
   const resolved = pools.filter((p): p is Pool => p !== undefined);
   if (resolved.length === raw.length) checkShareSums(resolved, classNames, problems);
   return resolved;
+}
+
+/**
+ * A physical pool's `tps`, for what reads work as the paper's L_out / TPS (sizing, offered work): the
+ * constant mean L_out / (node-seconds per query at the memory-limited full batch B*, prefill included;
+ * sim/fleet/physical-sizing.ts), so that E[L_out] / TPS is the node time the mean query of the pool's
+ * class mix takes. A problem when not one mean query's KV reservation fits beside the weights.
+ */
+function physicalTps(
+  physical: NonNullable<Pool["physical"]>,
+  maxBatch: number,
+  classes: readonly QueryClass[],
+  classShares: Readonly<Record<string, number>>,
+  path: string,
+  problems: Problem[],
+): TpsModel | undefined {
+  const sizing = sizePhysicalPool(physical, maxBatch, classes, classShares);
+  if (sizing.batch >= 1) return { kind: "constant", tokensPerS: sizing.outputTokensPerS };
+  problems.push({
+    path: `${path}.model`,
+    message: gotExpected(
+      physical.architecture,
+      `a model whose KV cache holds at least one query: the node keeps ${sizing.kvCapacityTokens} tokens of KV cache beside the weights, ` +
+        `and a query of this pool reserves ${Math.round(sizing.reservationTokens)} (input + output tokens) on average`,
+    ),
+  });
+  return undefined;
 }
 
 /** A fixed pool's node count, or an autoscaled pool's physical size and rule. */

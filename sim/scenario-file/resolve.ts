@@ -27,7 +27,7 @@ export function resolveScenario(raw: RawScenario, file: string, dir: string): Sc
       ? Math.min(TIMESERIES_INTERVAL_S, durationS / 12)
       : seconds(raw.timeseries_interval, "timeseries_interval", problems, true);
   const workload = resolveWorkload(raw.workload, dir, problems);
-  const pools = resolvePools(raw.pools, workload.classes.map((c) => c.name), dir, problems);
+  const pools = resolvePools(raw.pools, workload.classes, dir, problems);
   if (problems.length === 0) problems.push(...checkLimits(durationS, warmupS, timeseriesIntervalS, workload.queriesPerDay, pools));
   if (problems.length > 0) throw new ScenarioError(file, problems);
   return {

@@ -108,8 +108,20 @@ const model = z.union(
         { error: "{ b0, b1, b2, cap } or { constant: tokens per s }" },
       ),
     }),
+    // the physical node (docs/design.md, "The physical node"): a catalog architecture on the profile's GPUs.
+    // precision is the weights'; the KV cache follows it unless kv_precision says otherwise: FP8 weights keep
+    // an FP8 KV cache, BF16 and FP4 weights a BF16 one (FP4 KV caches are not modelled).
+    strict({
+      architecture: z.string().min(1).describe("A model of models/data/catalog (inferwatt node lists them): the physical node instead of the paper's regression"),
+      precision: z.enum(["bf16", "fp8", "fp4"]).optional().describe("Of the weights; default the catalog model's published precision"),
+      kv_precision: z.enum(["bf16", "fp8"]).optional().describe("Of the KV cache; default fp8 when precision is fp8, else bf16"),
+    }),
   ],
-  { error: "a model name of the throughput table, or { name, tps: { b0, b1, b2, cap } | { constant } }" },
+  {
+    error:
+      "a model name of the throughput table, { name, tps: { b0, b1, b2, cap } | { constant } }, " +
+      "or { architecture: a catalog model, precision, kv_precision } for the physical node",
+  },
 );
 
 const hardware = z.union(
@@ -127,8 +139,14 @@ const pool = strict({
     .union([share, z.record(z.string(), share)], { error: "a share in [0, 1], or { class name: share }" })
     .optional()
     .describe("Share of every class, or by class; default 1 when there is one pool"),
-  max_batch: z.number().int().min(1).default(256),
-  batch_half_speed: z.number().min(0).optional().describe("Overrides the hardware profile's"),
+  max_batch: z.number().int().min(1).default(256).describe("Queries a node runs at once; on the physical node a cap that the KV memory may lower further"),
+  tensor_parallel: z
+    .number()
+    .int()
+    .min(1)
+    .optional()
+    .describe("Physical node only: GPUs of one replica; default (and for now the only value) the profile's GPUs per node, one replica per node"),
+  batch_half_speed: z.number().min(0).optional().describe("Overrides the hardware profile's (not with the physical node, whose speed comes from the model)"),
   router: z.enum(["least-loaded", "power-of-two", "round-robin", "random"]).default("least-loaded"),
   nodes: z.number().int().min(1).optional().describe("Nodes of the pool; with autoscale, its physical size (default autoscale.max)"),
   autoscale: strict({
