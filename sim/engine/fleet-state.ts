@@ -95,7 +95,7 @@ export class FleetState {
     const efficiency = scenario.efficiency.model * scenario.efficiency.serving;
     this.pools = scenario.pools.map((p) => {
       const on = initialNodesOn(scenario, p);
-      const physical = p.physical ? physicalTables(p) : null;
+      const physical = p.physical ? physicalTables(p, efficiency) : null;
       if (physical && p.autoscale) throw new Error(`pool ${p.name}: the autoscaler does not run physical pools yet`);
       const pr: PoolRuntime = {
         first,

@@ -46,11 +46,17 @@ export interface PhysicalTables {
   /** Prefill of L tokens alone on the node: seconds, and its dynamic energy (J, whole node); NaN until first asked. */
   readonly prefillS: Float64Array;
   readonly prefillDynJ: Float64Array;
+  /** 1 / the efficiency levers: multiplies the node model's times. */
+  readonly timeScale: number;
 }
 
 const mw = (w: number) => Math.round(w * 1000);
 
-export function physicalTables(pool: Pool): PhysicalTables {
+/**
+ * `efficiency` is the scenario's model x serving levers: as they divide the regression's work, they
+ * divide the physical node's step and prefill times here (and the dynamic energy drawn in them).
+ */
+export function physicalTables(pool: Pool, efficiency = 1): PhysicalTables {
   const ph = pool.physical;
   if (!ph) throw new Error(`pool ${pool.name} has no physical node`);
   const model = buildNodeModel(ph.config, ph.calibration);
@@ -66,16 +72,17 @@ export function physicalTables(pool: Pool): PhysicalTables {
   const stepE0 = new Float64Array(c + 1);
   const stepE1 = new Float64Array(c + 1);
   const window = model.window;
+  const scale = 1 / efficiency;
   const dynamicJ = (n: number, k: number) => {
     const w = model.decodeStep(n, k);
-    return g * (model.powerW(w) - gpuBaseW) * w.seconds;
+    return g * (model.powerW(w) - gpuBaseW) * w.seconds * scale;
   };
   for (let n = 1; n <= c; n++) {
     // two contexts on the linear stretch: every sequence past the window, and a full cache beyond that
     const k1 = n * window;
     const k2 = k1 + Math.max(capacityTokens, 1);
-    const t1 = model.decodeStep(n, k1).seconds;
-    const t2 = model.decodeStep(n, k2).seconds;
+    const t1 = model.decodeStep(n, k1).seconds * scale;
+    const t2 = model.decodeStep(n, k2).seconds * scale;
     const cn = (t2 - t1) / (k2 - k1);
     const e1 = (dynamicJ(n, k2) - dynamicJ(n, k1)) / (k2 - k1);
     stepC[n] = cn;
@@ -106,6 +113,7 @@ export function physicalTables(pool: Pool): PhysicalTables {
     gpuIdleW: gpu.idleW,
     prefillS,
     prefillDynJ,
+    timeScale: scale,
   };
 }
 
@@ -117,8 +125,8 @@ export function prefillOf(t: PhysicalTables, promptTokens: number, out: { s: num
     return;
   }
   const w = t.model.prefill(promptTokens);
-  out.s = w.seconds;
-  out.dynJ = t.gpus * (t.model.powerW(w) - t.gpuBaseW) * w.seconds;
+  out.s = w.seconds * t.timeScale;
+  out.dynJ = t.gpus * (t.model.powerW(w) - t.gpuBaseW) * out.s;
   if (promptTokens < PREFILL_TABLE) {
     t.prefillS[promptTokens] = out.s;
     t.prefillDynJ[promptTokens] = out.dynJ;
