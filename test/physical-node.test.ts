@@ -254,3 +254,18 @@ describe("engine: a physical pool on generated arrivals", () => {
     expect(withoutTiming(buildSummary(s, b, { peakRssMb: 0 }))).toEqual(withoutTiming(buildSummary(s, a, { peakRssMb: 0 })));
   });
 });
+
+describe("the efficiency levers on the physical node", () => {
+  it("divide a lone query's prefill and decode times, and the dynamic energy drawn in them, by model x serving", () => {
+    const arrivals: ExactArrival[] = [{ arrivalS: 0, inTokens: 700, outTokens: 90, classIndex: 0 }];
+    const base = withPhysicalPool(scenario(physicalYaml({ classes: 1, durationS: 60 })), physicalNode("llama-3.1-405b", config, cal), 256);
+    const faster = { ...base, efficiency: { model: 2, serving: 1.5 } };
+    const r1 = simulate(base, { arrivals: streamOf(arrivals) });
+    const r3 = simulate(faster, { arrivals: streamOf(arrivals) });
+    // everything the node model times is 3x shorter; power (base and dynamic) is the same, so busy energy is 3x smaller
+    expect(rel(r3.classes[0].e2eS.sum * 3, r1.classes[0].e2eS.sum)).toBeLessThan(TOL);
+    expect(rel(r3.classes[0].ttftS.sum * 3, r1.classes[0].ttftS.sum)).toBeLessThan(TOL);
+    expect(rel(r3.classes[0].energyWh.sum * 3, r1.classes[0].energyWh.sum)).toBeLessThan(TOL);
+    expect(rel(r3.pools[0].busyNodeSeconds * 3, r1.pools[0].busyNodeSeconds)).toBeLessThan(TOL);
+  });
+});
