@@ -1,6 +1,6 @@
 import { join } from "node:path";
 import { writeFileAtomic } from "./atomic-write.ts";
-import { comparisonTable, METRICS, type ComparedScenario } from "./comparison.ts";
+import { comparisonTable, METRICS, PHYSICAL_METRICS, type ComparedScenario } from "./comparison.ts";
 import { VERSION } from "./manifest.ts";
 
 const csvCell = (v: string | number | null) => {
@@ -8,12 +8,29 @@ const csvCell = (v: string | number | null) => {
   return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 };
 
-/** comparison.csv: one row per scenario; every metric, then every metric's ratio to the first scenario. */
+/**
+ * comparison.csv: one row per scenario; every metric, then every metric's ratio to the first scenario;
+ * with physical pools, then the physical node's metrics and their ratios.
+ */
 export function comparisonCsv(compared: readonly ComparedScenario[]): string {
   const keys = METRICS.map((m) => m.key);
-  const header = ["scenario", "label", "file", "seed", "state", "results_dir", ...keys, ...keys.map((k) => `ratio_${k}`)];
+  const physical = PHYSICAL_METRICS.map((m) => m.key).filter((k) => compared.some((c) => k in c.metrics));
+  const header = ["scenario", "label", "file", "seed", "state", "results_dir", ...keys, ...keys.map((k) => `ratio_${k}`), ...physical, ...physical.map((k) => `ratio_${k}`)];
   const rows = compared.map((c) =>
-    [c.scenario, c.label, c.file, c.seed, c.state, c.results_dir, ...keys.map((k) => c.metrics[k]), ...keys.map((k) => c.ratio_to_first[k])].map(csvCell).join(","),
+    [
+      c.scenario,
+      c.label,
+      c.file,
+      c.seed,
+      c.state,
+      c.results_dir,
+      ...keys.map((k) => c.metrics[k]),
+      ...keys.map((k) => c.ratio_to_first[k]),
+      ...physical.map((k) => c.metrics[k] ?? null),
+      ...physical.map((k) => c.ratio_to_first[k] ?? null),
+    ]
+      .map(csvCell)
+      .join(","),
   );
   return [header.join(","), ...rows].join("\n") + "\n";
 }

@@ -31,6 +31,30 @@ export const METRICS: readonly Metric[] = [
   { key: "latency_e2e_p99_s", label: "latency p99 (end to end), s", digits: 1, get: (s) => s.latency_s.e2e.p99 },
 ];
 
+/** Phase energy (physical pools) per day: null without a split (no physical pool, or a summary.json from before it). */
+const phaseMwhPerDay = (s: Summary, key: "prefill_wh" | "decode_wh" | "idle_wh") => {
+  const b = s.energy.by_phase ?? null;
+  return b ? perDayMwh(s, b[key]) : null;
+};
+
+/**
+ * Rows added when some scenario has physical pools (after METRICS in the table; in comparison.csv
+ * after all of METRICS' columns and ratios, so that those keep their places).
+ */
+export const PHYSICAL_METRICS: readonly Metric[] = [
+  { key: "prefill_mwh_per_day", label: "prefill, MWh/day", digits: 1, get: (s) => phaseMwhPerDay(s, "prefill_wh") },
+  { key: "decode_mwh_per_day", label: "decode, MWh/day", digits: 1, get: (s) => phaseMwhPerDay(s, "decode_wh") },
+  { key: "idle_mwh_per_day", label: "idle, MWh/day", digits: 1, get: (s) => phaseMwhPerDay(s, "idle_wh") },
+  { key: "latency_tpot_p99_s", label: "time per output token p99, s", digits: 3, get: (s) => s.latency_s.tpot?.p99 ?? null },
+  { key: "kv_fill_mean", label: "KV fill (time mean over busy nodes)", digits: 2, get: (s) => s.utilization.kv_fill_mean ?? null },
+];
+
+/** Whether a run has physical pools (its summary.json has a phase split). */
+const physical = (r: RunData) => (r.summary.energy.by_phase ?? null) !== null;
+
+/** The metrics of a comparison of these runs: METRICS, and PHYSICAL_METRICS when some run has physical pools. */
+export const metricsFor = (runs: readonly RunData[]): readonly Metric[] => (runs.some(physical) ? [...METRICS, ...PHYSICAL_METRICS] : METRICS);
+
 /** One scenario of a comparison: its figures and each one's ratio to the first scenario's. */
 export interface ComparedScenario {
   readonly scenario: string;
@@ -48,7 +72,8 @@ const finite = (v: number | null | undefined): number | null => (v === null || v
 
 export function compareRuns(runs: readonly RunData[]): ComparedScenario[] {
   const labels = uniqueNames(runs.map((r) => r.summary.scenario));
-  const values = runs.map((r) => Object.fromEntries(METRICS.map((m) => [m.key, finite(m.get(r.summary))])));
+  const metrics = metricsFor(runs);
+  const values = runs.map((r) => Object.fromEntries(metrics.map((m) => [m.key, finite(m.get(r.summary))])));
   return runs.map((r, i) => ({
     scenario: r.summary.scenario,
     label: labels[i],
@@ -58,7 +83,7 @@ export function compareRuns(runs: readonly RunData[]): ComparedScenario[] {
     state: r.summary.state,
     metrics: values[i],
     ratio_to_first: Object.fromEntries(
-      METRICS.map((m) => {
+      metrics.map((m) => {
         const [v, first] = [values[i][m.key], values[0][m.key]];
         return [m.key, v === null || first === null || first === 0 ? null : v / first];
       }),
@@ -79,14 +104,17 @@ export interface ComparisonTable {
 }
 
 /**
- * The side-by-side table as text cells: a metric per row (but those that are 0 for every scenario);
- * per scenario a column, and after the first, its ratio to the first ("ratio").
+ * The side-by-side table as text cells: a metric per row (but those that are 0 or missing for every
+ * scenario); per scenario a column, and after the first, its ratio to the first ("ratio").
  */
 export function comparisonTable(compared: readonly ComparedScenario[]): ComparisonTable {
   const header = ["", ...compared.flatMap((c, i) => (i === 0 ? [c.label] : [c.label, "ratio"]))];
-  const rows = METRICS.filter((m) => compared.some((c) => c.metrics[m.key] !== 0 && c.metrics[m.key] !== null)).map((m) => [
+  const shown = (v: number | null | undefined) => v !== 0 && v !== null && v !== undefined;
+  const rows = [...METRICS, ...PHYSICAL_METRICS].filter((m) => compared.some((c) => shown(c.metrics[m.key]))).map((m) => [
     m.label,
-    ...compared.flatMap((c, i) => (i === 0 ? [cell(c.metrics[m.key], m.digits)] : [cell(c.metrics[m.key], m.digits), ratioCell(c.ratio_to_first[m.key])])),
+    ...compared.flatMap((c, i) =>
+      i === 0 ? [cell(c.metrics[m.key] ?? null, m.digits)] : [cell(c.metrics[m.key] ?? null, m.digits), ratioCell(c.ratio_to_first[m.key] ?? null)],
+    ),
   ]);
   return { header, rows, note: `ratio: the scenario's figure over ${compared[0]?.label ?? "the first"}'s` };
 }

@@ -34,9 +34,15 @@ export function timeseriesCsv(scenario: Scenario, r: SimResult): string {
   return [header, ...rows].join("\n") + "\n";
 }
 
-/** classes.csv: per query class, counts, energy per query and latency. */
+/**
+ * classes.csv: per query class, counts, energy per query and latency; then time per output token and
+ * facility Wh per completed query for prefill and decode (physical pools; empty cells without one).
+ */
 export function classesCsv(r: SimResult): string {
-  const header = "class,arrived,completed,wh_mean,wh_p5,wh_p50,wh_p95,wait_p99_s,ttft_p50_s,ttft_p99_s,e2e_p50_s,e2e_p99_s";
+  const header =
+    "class,arrived,completed,wh_mean,wh_p5,wh_p50,wh_p95,wait_p99_s,ttft_p50_s,ttft_p99_s,e2e_p50_s,e2e_p99_s,tpot_p50_s,tpot_p99_s,prefill_wh_mean,decode_wh_mean";
+  const physical = r.pools.some((p) => p.physical);
+  const perQuery = (wh: number, completed: number) => (physical && completed > 0 ? num(wh / completed) : "");
   const rows = r.classes.map((c) =>
     [
       c.name,
@@ -51,6 +57,10 @@ export function classesCsv(r: SimResult): string {
       num(c.ttftS.quantile(0.99)),
       num(c.e2eS.quantile(0.5)),
       num(c.e2eS.quantile(0.99)),
+      num(c.tpotS.quantile(0.5)),
+      num(c.tpotS.quantile(0.99)),
+      perQuery(c.prefillWh, c.completed),
+      perQuery(c.decodeWh, c.completed),
     ].join(","),
   );
   return [header, ...rows].join("\n") + "\n";

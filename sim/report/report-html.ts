@@ -2,6 +2,7 @@ import { join } from "node:path";
 import { writeFileAtomic } from "./atomic-write.ts";
 import { componentsChart } from "./chart-components.ts";
 import { energyCdfChart } from "./chart-energy-cdf.ts";
+import { hasPhases, phaseChart, phaseClassChart } from "./chart-phases.ts";
 import { powerChart } from "./chart-power.ts";
 import { compareRuns, comparisonTable } from "./comparison.ts";
 import { VERSION } from "./manifest.ts";
@@ -33,6 +34,26 @@ export const CHARTS = [
   },
 ] as const;
 
+/** Charts drawn only when some run has physical pools (summary.json's energy.by_phase not null), after CHARTS. */
+export const PHASE_CHARTS = [
+  {
+    draw: phaseChart,
+    caption:
+      "Facility energy split into prefill (node energy while prefilling), decode (the rest of the energy nodes drew serving queries; " +
+      "busy energy of pools on the paper's regression counts here) and idle (nodes with no query, and parked nodes), " +
+      "each x (1 + orchestration overhead) x PUE. Scenarios without a physical pool have no split.",
+  },
+  {
+    draw: phaseClassChart,
+    caption:
+      "Facility energy charged to each class's completed queries on physical pools for prefill and for decode, divided by the class's completed queries " +
+      "(idle energy is in neither).",
+  },
+] as const;
+
+/** The charts a report of these runs draws, in order. */
+export const chartsFor = (runs: readonly RunData[]) => [...CHARTS, ...(hasPhases(runs) ? PHASE_CHARTS : [])];
+
 /**
  * The runs with each scenario named by its label in the comparison (small, small-2 when a scenario is
  * compared with itself), so the charts' legends and bars match the table's columns.
@@ -58,7 +79,7 @@ export function reportHtml(given: readonly RunData[], createdAt: Date): string {
         `${esc(r.summary.state)}${r.manifest.incomplete ? " (incomplete)" : ""}, results in <code>${esc(r.dir)}</code></li>`,
     )
     .join("");
-  const figures = CHARTS.map((c) => `<figure>${c.draw(runs)}<figcaption>${esc(c.caption)}</figcaption></figure>`).join("\n");
+  const figures = chartsFor(runs).map((c) => `<figure>${c.draw(runs)}<figcaption>${esc(c.caption)}</figcaption></figure>`).join("\n");
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>inferwatt: ${esc(names)}</title><style>${STYLE}</style></head>
 <body>

@@ -1,6 +1,6 @@
 import { Box, Text, useApp } from "ink";
 import { useEffect } from "react";
-import { CompareRow } from "./CompareRow.tsx";
+import { CompareRow, compareRowLines } from "./CompareRow.tsx";
 import type { CompareRowState, CompareState } from "./compare-state.ts";
 import type { Store } from "./store.ts";
 import { useStore } from "./use-store.ts";
@@ -8,14 +8,23 @@ import { useTerminalSize } from "./use-terminal-size.ts";
 
 /**
  * The rows to show in `room` lines: all when they fit; otherwise the running ones first, then others
- * in order, one line kept for a count of the rest. Indices in the comparison's order.
+ * in order, one line kept for a count of the rest. Indices in the comparison's order. A row takes
+ * `linesOf` lines (two for a scenario with physical pools: its phase line).
  */
-export function visibleRows(rows: readonly CompareRowState[], room: number): number[] {
-  if (rows.length <= room) return rows.map((_, i) => i);
+export function visibleRows(rows: readonly CompareRowState[], room: number, linesOf: (r: CompareRowState) => number = () => 1): number[] {
+  const lines = rows.map(linesOf);
+  if (lines.reduce((a, b) => a + b, 0) <= room) return rows.map((_, i) => i);
   const limit = Math.max(0, room - 1);
   const running = rows.flatMap((r, i) => (r.status === "running" ? [i] : []));
   const others = rows.flatMap((r, i) => (r.status === "running" ? [] : [i]));
-  return [...running, ...others].slice(0, limit).sort((a, b) => a - b);
+  const shown: number[] = [];
+  let used = 0;
+  for (const i of [...running, ...others]) {
+    if (used + lines[i] > limit) break;
+    shown.push(i);
+    used += lines[i];
+  }
+  return shown.sort((a, b) => a - b);
 }
 
 /** inferwatt compare's live view: a row per scenario while they run; when the table is ready the app exits (the command prints it). */
@@ -30,7 +39,7 @@ export function CompareApp({ store }: { store: Store<CompareState> }) {
   const names = rows.map((r) => r.name).join(" vs ");
   const title = `inferwatt compare ${names}`.length <= terminal.columns ? names : `${rows.length} scenarios`;
   // below the terminal's height (the title takes one line): a frame as tall makes ink clear the screen and scrollback
-  const shown = visibleRows(rows, terminal.rows - 2);
+  const shown = visibleRows(rows, terminal.rows - 2, compareRowLines);
   const hidden = rows.filter((_, i) => !shown.includes(i));
   const count = (status: string) => hidden.filter((r) => r.status === status).length;
   return (

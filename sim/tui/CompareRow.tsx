@@ -1,9 +1,35 @@
-import { Text } from "ink";
+import { Box, Text } from "ink";
 import { clock, mwText, wallTime } from "../text/format.ts";
 import type { CompareRowState } from "./compare-state.ts";
+import { kvText, phaseShares, phaseText, type PhaseShares } from "./phase-text.ts";
 import { ProgressBar } from "./ProgressBar.tsx";
 
 const fixed = (v: number | null | undefined, digits: number) => (v === null || v === undefined || !Number.isFinite(v) ? "-" : v.toFixed(digits));
+
+/**
+ * A scenario with physical pools: its phase split of facility energy and its KV fill (now while it
+ * runs, the time mean once done); null without physical pools (the row is one line, as before).
+ */
+export function comparePhases(row: CompareRowState): { shares: PhaseShares | null; kvFill: number | null } | null {
+  const summary = row.outcome?.summary;
+  if (summary) {
+    const b = summary.energy.by_phase;
+    return b ? { shares: phaseShares(b.prefill_wh, b.decode_wh, b.idle_wh), kvFill: summary.utilization.kv_fill_mean } : null;
+  }
+  const ph = row.progress?.physical;
+  return ph ? { shares: phaseShares(ph.prefillWh, ph.decodeWh, ph.idleWh), kvFill: ph.kvFill } : null;
+}
+
+/** Lines a row takes: two with physical pools (the phase line under it), else one. */
+export const compareRowLines = (row: CompareRowState) => (row.status !== "queued" && row.status !== "skipped" && row.progress && comparePhases(row) ? 2 : 1);
+
+/** The phase line under a row, within `columns`: under the bar, or less indented, or shorter. */
+function phaseLine(phases: NonNullable<ReturnType<typeof comparePhases>>, nameWidth: number, columns: number): string {
+  const long = `${phaseText(phases.shares)}   ${kvText(phases.kvFill)}`;
+  const short = `${phaseText(phases.shares, " ")}  ${kvText(phases.kvFill)}`;
+  const candidates = [" ".repeat(nameWidth + 1) + long, `  ${long}`, `  ${short}`];
+  return candidates.find((c) => c.length <= columns) ?? candidates[candidates.length - 1].slice(0, Math.max(0, columns));
+}
 
 /**
  * One scenario of a comparison as it runs: bar, simulated clock, power, projected GWh/day, median Wh
@@ -45,7 +71,8 @@ export function CompareRow({ row, nameWidth, columns = Infinity }: { row: Compar
   const showClock = withWh + 12 + clockText.length + powerText.length <= columns;
   const showPower = withWh + 6 + powerText.length <= columns;
   const barWidth = withWh + 12 + (showPower ? powerText.length : 0) + (showClock ? clockText.length : 0) <= columns ? 12 : 6;
-  return (
+  const phases = comparePhases(row);
+  const line = (
     <Text>
       {name} <ProgressBar fraction={fraction} width={barWidth} color={row.outcome ? "cyan" : "green"} />
       {showClock ? clockText : ""}
@@ -53,5 +80,12 @@ export function CompareRow({ row, nameWidth, columns = Infinity }: { row: Compar
       <Text color="yellow">{gwhText}</Text>
       {rest}
     </Text>
+  );
+  if (!phases) return line;
+  return (
+    <Box flexDirection="column">
+      {line}
+      <Text dimColor>{phaseLine(phases, nameWidth, columns)}</Text>
+    </Box>
   );
 }

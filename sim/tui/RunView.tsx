@@ -3,6 +3,8 @@ import type { ReactNode } from "react";
 import type { PoolProgress, SimProgress } from "../engine/result.ts";
 import { clock, mwText, si, wallTime } from "../text/format.ts";
 import { fitParts } from "../text/fit.ts";
+import { PhaseBar } from "./PhaseBar.tsx";
+import { kvText, phaseShares, phaseText } from "./phase-text.ts";
 import { ProgressBar } from "./ProgressBar.tsx";
 import { Sparkline } from "./Sparkline.tsx";
 
@@ -122,6 +124,11 @@ export function RunView({
   const powerText = `${mwText(p.facilityPowerW)} MW`;
   const overheadText = `+ orchestration ${mwText(orchestrationW)} + cooling and power ${mwText(coolingW)} (PUE ${facility.pue})`;
   const energyText = `${fixed(p.facilityEnergyWh / 1e6, 2)} MWh so far${span > 0 ? "   projected " : ""}${fixed(p.projectedGwhPerDay, 3)} GWh/day`;
+  // physical pools: the phase split of facility energy so far (a bar where it fits) and the KV fill now
+  const phases = p.physical ? phaseShares(p.physical.prefillWh, p.physical.decodeWh, p.physical.idleWh) : null;
+  const phaseBarWidth = room >= 66 ? 12 : room >= 54 ? 6 : 0;
+  const phasePrefix = phaseBarWidth > 0 ? phaseBarWidth + 1 : 0;
+  const phaseLines = p.physical ? fitParts([phaseText(phases), kvText(p.physical.kvFill)], "   ", room - phasePrefix) : [];
   const seriesLine = series.length > 0 ? Math.min(series.length, sparkWidth) + seriesText.length : "(after the first time-series interval)".length;
   const moreText = (left: readonly PoolProgress[]) =>
     `+ ${left.length} more pool${left.length > 1 ? "s" : ""}: ` +
@@ -136,6 +143,7 @@ export function RunView({
     shown(barWidth + 5 + clockText.length) +
     [queriesText, speedText, `${powerText} facility`, overheadText, energyText, ...perQuery].reduce((n, t) => n + shown(LABEL_WIDTH + t.length), 0) +
     nodeLines.reduce((n, t, i) => n + shown(LABEL_WIDTH + (i > 0 ? 2 : 0) + t.length), 0) +
+    phaseLines.reduce((n, t) => n + shown(LABEL_WIDTH + phasePrefix + t.length), 0) +
     shown(LABEL_WIDTH + seriesLine);
   const linesOf = (row: (typeof allPools)[number]) =>
     ownLine(row)
@@ -182,6 +190,12 @@ export function RunView({
         {span > 0 ? "   projected " : ""}
         <Text color="yellow">{`${fixed(p.projectedGwhPerDay, 3)} GWh/day`}</Text>
       </Row>
+      {phaseLines.map((line, i) => (
+        <Row key={`phases-${i}`} label={i === 0 ? "phases" : ""}>
+          {phasePrefix > 0 ? i === 0 ? <><PhaseBar shares={phases} width={phaseBarWidth} /> </> : " ".repeat(phasePrefix) : ""}
+          {line}
+        </Row>
+      ))}
       {perQuery.map((line, i) => (
         <Row key={`per-query-${i}`} label={i === 0 ? "per query" : ""}>
           {line}

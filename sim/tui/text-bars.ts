@@ -37,3 +37,23 @@ export function sparkline(values: readonly number[], width: number): string {
   const lo = Math.min(...v, 0.9 * hi);
   return v.map((x) => SPARKS[hi > lo ? Math.round(((x - lo) / (hi - lo)) * (SPARKS.length - 1)) : 0]).join("");
 }
+
+/**
+ * Cells of a bar `width` wide split among `shares` (any non-negative weights) in proportion, by
+ * largest remainder, so that they add up to the width exactly. All zero: all cells empty (zeros).
+ */
+export function stackedCells(shares: readonly number[], width: number): number[] {
+  const w = shares.map((s) => (Number.isFinite(s) && s > 0 ? s : 0));
+  const total = w.reduce((a, b) => a + b, 0);
+  if (!(total > 0) || width <= 0) return w.map(() => 0);
+  const exact = w.map((s) => (s / total) * width);
+  const cells = exact.map(Math.floor);
+  let left = width - cells.reduce((a, b) => a + b, 0);
+  const order = exact.map((e, i) => ({ i, r: e - Math.floor(e) })).sort((a, b) => b.r - a.r || a.i - b.i);
+  for (const { i } of order) {
+    if (left <= 0) break;
+    cells[i]++;
+    left--;
+  }
+  return cells;
+}
