@@ -51,9 +51,12 @@ describe("physicalSizing", () => {
     const z = physicalSizing(node, 256, [fixed(1000, 200, 0.75), fixed(200, 2200, 0.25)]);
     expect(z.meanInputTokens).toBeCloseTo(800, 12);
     expect(z.meanOutputTokens).toBeCloseTo(700, 12);
-    expect(z.memoryBatch).toBe(Math.floor(KV_TOKENS / 1500)); // 439
+    // a running query's reservation, weighted by its stay (L_out steps): (0.75 x 1200 x 200 + 0.25 x 2400 x 2200) / 700
+    expect(z.reservationTokens).toBeCloseTo(1_500_000 / 700, 9);
+    expect(z.memoryBatch).toBe(Math.floor(KV_TOKENS / (1_500_000 / 700))); // 307
     expect(z.batch).toBe(256);
-    const t = node.decodeStep(256, 256 * (800 + 350)).seconds;
+    // its context, weighted the same way: (0.75 x 1100 x 200 + 0.25 x 1300 x 2200) / 700
+    const t = node.decodeStep(256, (256 * 880_000) / 700).seconds;
     const prefill = 0.75 * node.prefill(1000).seconds + 0.25 * node.prefill(200).seconds;
     expect(z.nodeSPerQuery).toBeCloseTo((700 * t) / 256 + prefill, 12);
   });
@@ -61,8 +64,9 @@ describe("physicalSizing", () => {
   it("exponential outputs: the analytic mean median / ln 2; a reservation larger than the cache gives B* = 0", () => {
     const z = physicalSizing(node, 256, [{ weight: 1, inputTokens: { fixed: 500 }, outputTokens: { exponential: { median: 5000 } } }]);
     expect(z.meanOutputTokens).toBeCloseTo(5000 / Math.LN2, 9);
-    expect(z.memoryBatch).toBe(Math.floor(KV_TOKENS / (500 + 5000 / Math.LN2))); // 85
-    expect(z.batch).toBe(85);
+    // E[L_out^2] / E[L_out] = 2 m for an exponential of mean m: a running query reserves 500 + 2 m
+    expect(z.memoryBatch).toBe(Math.floor(KV_TOKENS / (500 + (2 * 5000) / Math.LN2))); // 44
+    expect(z.batch).toBe(44);
     const none = physicalSizing(node, 256, [fixed(700_000, 10)]);
     expect([none.batch, none.nodeSPerQuery, none.outputTokensPerS]).toEqual([0, Infinity, 0]);
   });
@@ -99,10 +103,10 @@ ${efficiency}`;
   it("size prints the memory-limited batch and where node-s per query comes from", async () => {
     const r = await inferwattInProcess("size", "scenarios/physical/physical-tts-all.yaml");
     expect(r.status).toBe(0);
-    expect(r.stdout).toMatch(/llama-405b\s+69805\s+15432\.1\s+3\.6187\n/);
+    expect(r.stdout).toMatch(/llama-405b\s+121961\s+15432\.1\s+6\.3224\n/);
     expect(r.stdout).toContain("llama-405b: llama-3.1-405b fp8 (KV cache fp8), tensor parallel 8 on h100-sxm-8x\n");
-    expect(r.stdout).toContain(`  KV cache ${KV_TOKENS} tokens / 7713 reserved per query (input + output): memory-limited batch 85\n`);
-    expect(r.stdout).toMatch(/ {2}full batch B\* = min\(max_batch 256, 85\) = 85; decode step \d+\.\d\d ms at 349073 tokens of context\n/);
-    expect(r.stdout).toMatch(/ {2}node-s per query = 7213\.5 output tokens x \d+\.\d\d ms \/ 85 \+ prefill \d+\.\d\d ms\n$/);
+    expect(r.stdout).toContain(`  KV cache ${KV_TOKENS} tokens / 14927 reserved per running query (input + output, weighted by its stay): memory-limited batch 44\n`);
+    expect(r.stdout).toMatch(/ {2}full batch B\* = min\(max_batch 256, 44\) = 44; decode step \d+\.\d\d ms at 339393 tokens of context\n/);
+    expect(r.stdout).toMatch(/ {2}node-s per query = 7213\.5 output tokens x \d+\.\d\d ms \/ 44 \+ prefill \d+\.\d\d ms\n$/);
   });
 });

@@ -219,6 +219,6 @@ describe("scenarios/physical/", () => {
     // the header states the command and the memory-limited batch it found
     const text = readFileSync(path, "utf8");
     expect(text).toContain(`inferwatt size scenarios/physical/${file}`);
-    expect(text.replace(/\n# /g, " ")).toContain(`B* = min(max_batch 256, ${row.physical!.memoryBatch} reservations in the KV cache) = ${row.physical!.batch}`);
+    expect(text.replace(/\n# /g, " ")).toContain(`B* = min(max_batch 256, ${row.physical!.memoryBatch} running queries' reservations in the KV cache) = ${row.physical!.batch}`);
   });
 });

@@ -40,7 +40,7 @@ function physicalLines(name: string, pool: Pool, z: PhysicalSizing): string[] {
   const ms = (s: number) => `${(s * 1e3).toFixed(2)} ms`;
   return [
     `${name}: ${pool.physical!.architecture} ${c.precision} (KV cache ${c.kvPrecision}), tensor parallel ${c.tp} on ${pool.hardware.name}`,
-    `  KV cache ${z.kvCapacityTokens} tokens / ${Math.round(z.reservationTokens)} reserved per query (input + output): memory-limited batch ${z.memoryBatch}`,
+    `  KV cache ${z.kvCapacityTokens} tokens / ${Math.round(z.reservationTokens)} reserved per running query (input + output, weighted by its stay): memory-limited batch ${z.memoryBatch}`,
     `  full batch B* = min(max_batch ${pool.maxBatch}, ${z.memoryBatch}) = ${z.batch}; decode step ${ms(z.decodeStepS)} at ${Math.round(z.kvTokens)} tokens of context`,
     `  node-s per query = ${z.meanOutputTokens.toFixed(1)} output tokens x ${ms(z.decodeStepS)} / ${z.batch} + prefill ${ms(z.prefillS)}`,
   ];
