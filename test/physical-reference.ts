@@ -8,6 +8,7 @@ import { nodePowerComponentsW } from "../models/power.ts";
 import type { ArrivalStream } from "../sim/arrivals/stream.ts";
 import type { SimResult } from "../sim/engine/result.ts";
 import type { PhysicalNode, Scenario } from "../sim/scenario/types.ts";
+import { arrivalStream } from "./reference-sim.ts";
 
 // A brute-force reference for one physical node (issue #15), independent of the engine: decode is
 // simulated one step at a time (every active query gets one token per step, step time
@@ -402,21 +403,7 @@ export interface ExactArrival extends RefQuery {
 
 /** The arrivals as the engine's stream (it pulls one at a time). */
 export function streamOf(list: readonly ExactArrival[]): ArrivalStream {
-  let i = -1;
-  const stream = {
-    classIndex: 0,
-    inputTokens: 0,
-    outputTokens: 0,
-    advance() {
-      i++;
-      if (i >= list.length) return Infinity;
-      this.classIndex = list[i].classIndex;
-      this.inputTokens = list[i].inTokens;
-      this.outputTokens = list[i].outTokens;
-      return list[i].arrivalS;
-    },
-  };
-  return stream;
+  return arrivalStream(list.map((a) => ({ tS: a.arrivalS, classIndex: a.classIndex, inputTokens: a.inTokens, outputTokens: a.outTokens })));
 }
 
 /** Relative difference (absolute when b = 0). */

@@ -1,6 +1,7 @@
 import { batchSpeed } from "../models/batching.ts";
 import { nodePowerComponentsW } from "../models/power.ts";
 import { predictTps } from "../models/throughput.ts";
+import type { ArrivalStream } from "../sim/arrivals/stream.ts";
 import type { Scenario } from "../sim/scenario/types.ts";
 
 /**
@@ -25,6 +26,25 @@ export interface RefArrival {
 }
 
 export type RefRouter = "least-loaded" | "round-robin";
+
+/** Arrivals (in time order) as the engine's arrival stream, which pulls one at a time. */
+export function arrivalStream(list: readonly RefArrival[]): ArrivalStream {
+  let i = -1;
+  const stream = {
+    classIndex: 0,
+    inputTokens: 0,
+    outputTokens: 0,
+    advance() {
+      i++;
+      if (i >= list.length) return Infinity;
+      this.classIndex = list[i].classIndex;
+      this.inputTokens = list[i].inputTokens;
+      this.outputTokens = list[i].outputTokens;
+      return list[i].tS;
+    },
+  };
+  return stream;
+}
 
 interface Query {
   readonly arrivalS: number;

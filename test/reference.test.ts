@@ -4,7 +4,7 @@ import { simulate } from "../sim/engine/simulation.ts";
 import type { SimResult } from "../sim/engine/result.ts";
 import { buildSummary } from "../sim/report/summary.ts";
 import { expectConserved } from "./conservation.ts";
-import { referenceSimulate, type RefArrival, type RefRouter } from "./reference-sim.ts";
+import { arrivalStream as streamOf, referenceSimulate, type RefArrival, type RefRouter } from "./reference-sim.ts";
 import { scenario } from "./sim-helpers.ts";
 
 // Differential test: the engine (typed arrays, virtual time, level integrals, calendar queue) against
@@ -26,24 +26,6 @@ function arrivals(seed: number, perS: number, endS: number): RefArrival[] {
     out.push({ tS: t, classIndex, inputTokens, outputTokens });
   }
   return out;
-}
-
-/** The same arrivals as the engine's arrival stream (it pulls one at a time). */
-function streamOf(list: readonly RefArrival[]) {
-  let i = -1;
-  return {
-    classIndex: 0,
-    inputTokens: 0,
-    outputTokens: 0,
-    advance() {
-      i++;
-      if (i >= list.length) return Infinity;
-      this.classIndex = list[i].classIndex;
-      this.inputTokens = list[i].inputTokens;
-      this.outputTokens = list[i].outputTokens;
-      return list[i].tS;
-    },
-  };
 }
 
 interface Case {
