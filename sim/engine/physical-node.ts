@@ -1,5 +1,6 @@
 import { ARRIVAL_S, CLASS_INDEX, INPUT_TOKENS, STRIDE, WORK_NODE_S } from "../fleet/query-slots.ts";
 import { QuerySlots } from "../fleet/query-slots.ts";
+import * as TABLE from "../fleet/physical-tables.ts";
 import { prefillOf, reservationTokens, type PhysicalTables } from "../fleet/physical-tables.ts";
 import type { TagHeaps } from "../fleet/tag-heaps.ts";
 import type { EventQueue } from "./event-queue.ts";
@@ -13,23 +14,33 @@ import { LEAST_LOADED, POWER_OF_TWO, ROUND_ROBIN } from "./routers/index.ts";
 
 // Module-level copies: an imported binding is a load from its module cell in the event loop, a local const folds.
 const { ACTIVE, ATTR_J, LAST_S, NF, NI, ON, POOL, STATE, VIRTUAL_S } = RECORD;
+const { STEP, STEP_A, STEP_BUSY_PER_QUERY_W, STEP_C, STEP_CN, STEP_E0, STEP_E1, STEP_E1N_HALF, STEP_INV_N } = TABLE;
 
-// A query on a physical node: a row of `serving` (its tag entry's class field holds the row).
-const Q_ARRIVAL = 0;
-const Q_FIRST_TOKEN = 1;
-const Q_INPUT = 2;
-const Q_OUTPUT = 3;
-const Q_CLASS = 4;
-const Q_PREFILL_J = 5;
-const Q_RESERVED = 6;
-/** The node's V when the query was admitted (its tag is this + output tokens). */
-const Q_V0 = 7;
-const Q_STRIDE = 8;
+// A query on a physical node: a row of `serving` (its tag entry's class field holds the row), 16 bytes:
+// the little a departure needs that its tag entry does not carry (a row is a cache miss: the fewer bytes
+// all rows take, the fewer misses). Its prefill energy is looked up again from its prompt length, and
+// its V at admission is V at its departure less its output tokens.
+const Q_FIRST_TOKEN = 0;
+/** Class, input and output tokens in one whole number: class + CLASSES (input + TOKENS output). */
+const Q_LENGTHS = 1;
+const Q_STRIDE = 2;
+/** Bounds of the packing, checked when the room is built: 9 + 22 + 22 bits, exact in a double (53). */
+const CLASSES = 512;
+const TOKENS = 1 << 22;
 
-// Per physical pool, the sums this room keeps (index pool * P_COUNT + field), compensated.
-const P_PREFILL_J = 0;
-const P_KV_TOKEN_S = 1;
-const P_COUNT = 2;
+// A physical node's own fields, beside its record in the fleet state: doubles at pn[PN node + field], one cache line.
+const PN = 8;
+/** S: K = S + n V. */
+const PN_KV_BASE = 0;
+/** KV tokens reserved by the node's queries. */
+const PN_RESERVED = 1;
+/** The end of the node's prefill backlog. */
+const PN_PREFILL_UNTIL = 2;
+/** After the warmup: dynamic GPU energy (J), node energy while prefilling (J), resident KV token-seconds. */
+const PN_DYNAMIC_J = 3;
+const PN_PREFILL_J = 4;
+const PN_KV_TOKEN_S = 5;
+
 
 /**
  * The physical node (docs/design.md, "The physical node"): a pool whose nodes run the node model
@@ -61,15 +72,11 @@ export class PhysicalNodes {
   private readonly tags: TagHeaps;
   private readonly events: EventQueue;
   private readonly pools: PoolRuntime[];
-  /** Per node: S (K = S + n V), reserved KV tokens, and the end of its prefill backlog. */
-  private readonly kvBase: Float64Array;
-  readonly reserved: Float64Array;
-  private readonly prefillUntil: Float64Array;
+  /** Per node, PN doubles: the PN_ fields above. Plain sums per node for the energies and KV time (a few million terms at most), added up per pool when read. */
+  private readonly pn: Float64Array;
   private readonly serving = new QuerySlots(4096, Q_STRIDE);
   /** The fleet's waiting queries (rows as admission.ts writes them; a physical pool's keep L_out where work goes). */
   private readonly waiting: QuerySlots;
-  private readonly sums: Float64Array;
-  private readonly sumCarry: Float64Array;
   /** Per pool: queries that waited though a node had batch room, and queries cut to fit. */
   readonly waitedForMemory: Float64Array;
   readonly truncated: Float64Array;
@@ -86,6 +93,7 @@ export class PhysicalNodes {
     private readonly attribution: Attribution,
     private readonly observation: Observation,
     endS: number,
+    classCount: number,
   ) {
     this.nf = f.nf;
     this.ni = f.ni;
@@ -93,13 +101,12 @@ export class PhysicalNodes {
     this.events = f.events;
     this.pools = f.pools;
     this.tables = f.pools.map((p) => p.physical);
+    for (const p of f.pools)
+      if (p.physical && (classCount > CLASSES || p.physical.maxContextTokens >= TOKENS))
+        throw new RangeError(`the physical node holds at most ${CLASSES} classes and ${TOKENS - 1} tokens of context per query (got ${classCount} classes, ${p.physical.maxContextTokens} tokens)`);
     this.waiting = f.queries;
-    this.kvBase = new Float64Array(f.nodes);
-    this.reserved = new Float64Array(f.nodes);
-    this.prefillUntil = new Float64Array(f.nodes);
+    this.pn = new Float64Array(PN * f.nodes);
     const np = f.pools.length;
-    this.sums = new Float64Array(np * P_COUNT);
-    this.sumCarry = new Float64Array(np * P_COUNT);
     this.waitedForMemory = new Float64Array(np);
     this.truncated = new Float64Array(np);
     this.pendingJ = new Float64Array(np);
@@ -117,29 +124,30 @@ export class PhysicalNodes {
     const pi = this.ni[NI * node + POOL];
     const tb = this.tables[pi]!;
     const v = this.nf[NF * node + VIRTUAL_S];
-    const k0 = this.kvBase[node] + n * v;
-    const pu = this.prefillUntil[node];
+    const k0 = this.pn[PN * node + PN_KV_BASE] + n * v;
+    const pu = this.pn[PN * node + PN_PREFILL_UNTIL];
     if (pu > from) {
       // prefilling: decode stands still, the resident tokens too
       const until = t < pu ? t : pu;
-      if (this.warm) addCompensated(this.sums, this.sumCarry, pi * P_COUNT + P_KV_TOKEN_S, k0 * (until - from));
+      if (this.warm) this.pn[PN * node + PN_KV_TOKEN_S] += k0 * (until - from);
       from = until;
     }
     const d = t - from;
     if (d <= 0) return;
-    const b = tb.stepA[n] + tb.stepC[n] * k0;
-    const cn = tb.stepC[n] * n;
+    const st = tb.step;
+    const o = STEP * n;
+    const b = st[o + STEP_A] + st[o + STEP_C] * k0;
+    const cn = st[o + STEP_CN];
     // steps u after d seconds: c n u^2 / 2 + b u = d, the root written to lose no digits when c n u is small
     const u = (2 * d) / (b + Math.sqrt(b * b + 2 * cn * d));
-    const e1 = tb.stepE1[n];
-    const dynJ = u * (tb.stepE0[n] + e1 * k0) + (e1 * n * u * u) / 2;
+    const dynJ = u * (st[o + STEP_E0] + st[o + STEP_E1] * k0) + st[o + STEP_E1N_HALF] * u * u;
     this.nf[NF * node + VIRTUAL_S] = v + u;
-    this.nf[NF * node + ATTR_J] += (tb.busyConstW * d + dynJ) / n;
+    this.nf[NF * node + ATTR_J] += st[o + STEP_BUSY_PER_QUERY_W] * d + dynJ * st[o + STEP_INV_N];
     if (this.warm) {
-      this.ledger.bookGpuJ(pi, dynJ);
+      this.pn[PN * node + PN_DYNAMIC_J] += dynJ;
       // the integral of K over time, dt = (b + c n u) du; a step holds the K it started with, so K = k0 + n (u - 1/2) on average
       const kh = k0 - n / 2;
-      addCompensated(this.sums, this.sumCarry, pi * P_COUNT + P_KV_TOKEN_S, kh * b * u + ((kh * cn + n * b) * u * u) / 2 + (n * cn * u * u * u) / 3);
+      this.pn[PN * node + PN_KV_TOKEN_S] += kh * b * u + ((kh * cn + n * b) * u * u) / 2 + (n * cn * u * u * u) / 3;
     }
   }
 
@@ -154,10 +162,11 @@ export class PhysicalNodes {
     const v = this.nf[NF * node + VIRTUAL_S];
     let u = this.tags.minTag(node) - v;
     if (u < 0) u = 0;
-    const k0 = this.kvBase[node] + n * v;
-    const pu = this.prefillUntil[node];
+    const k0 = this.pn[PN * node + PN_KV_BASE] + n * v;
+    const pu = this.pn[PN * node + PN_PREFILL_UNTIL];
     const start = pu > t ? pu : t;
-    this.events.schedule(node, start + u * (tb.stepA[n] + tb.stepC[n] * k0) + (tb.stepC[n] * n * u * u) / 2);
+    const o = STEP * n;
+    this.events.schedule(node, start + u * (tb.step[o + STEP_A] + tb.step[o + STEP_C] * k0) + (tb.step[o + STEP_CN] * u * u) / 2);
   }
 
   /** A query of class ci arrives at t at physical pool p (index pi): it starts on a node that can hold it, or waits. */
@@ -198,20 +207,28 @@ export class PhysicalNodes {
     const row = tags.classIndex * Q_STRIDE;
     const qd = this.serving.data;
     const decodeJ = this.attribution.chargeDeparture(node, this.warm);
-    const prefillJ = qd[row + Q_PREFILL_J];
-    const out = qd[row + Q_OUTPUT];
-    this.observation.departedPhysical(qd[row + Q_CLASS], tags.arrivalS, t, decodeJ + prefillJ, prefillJ, (t - qd[row + Q_FIRST_TOKEN]) / out);
-    this.serving.release(tags.classIndex);
+    // unpacked by multiplying with the powers of two's reciprocals (exact), not %: a floating-point remainder is slow
+    const lengths = qd[row + Q_LENGTHS];
+    const tokens = Math.floor(lengths * (1 / CLASSES));
+    const ci = lengths - tokens * CLASSES;
+    const out = Math.floor(tokens * (1 / TOKENS));
+    const inTok = tokens - out * TOKENS;
     const pi = this.ni[NI * node + POOL];
+    const tb = this.tables[pi]!;
+    prefillOf(tb, inTok, this.prefill);
+    const prefillJ = tb.busyConstW * this.prefill.s + this.prefill.dynJ;
+    this.observation.departedPhysical(ci, tags.arrivalS, t, decodeJ + prefillJ, prefillJ, (t - qd[row + Q_FIRST_TOKEN]) / out);
+    this.serving.release(tags.classIndex);
     const p = this.pools[pi];
     this.ledger.moveLevel(node, t, -1);
     if (this.ni[NI * node + ACTIVE] === 0) {
       // exact zeros: no drift carried into the node's next busy period
-      this.kvBase[node] = 0;
-      this.reserved[node] = 0;
+      this.pn[PN * node + PN_KV_BASE] = 0;
+      this.pn[PN * node + PN_RESERVED] = 0;
     } else {
-      this.kvBase[node] -= qd[row + Q_INPUT] - qd[row + Q_V0];
-      this.reserved[node] -= qd[row + Q_RESERVED];
+      // the query leaves when V reaches its tag v0 + out
+      this.pn[PN * node + PN_KV_BASE] -= inTok - (this.nf[NF * node + VIRTUAL_S] - out);
+      this.pn[PN * node + PN_RESERVED] -= reservationTokens(tb, inTok + out);
     }
     this.update(p, node);
     this.admitWaiting(p, pi, t);
@@ -241,36 +258,30 @@ export class PhysicalNodes {
     const tb = this.tables[pi]!;
     prefillOf(tb, inTok, this.prefill);
     const prefillS = this.prefill.s;
-    const s = this.prefillUntil[node] > t ? this.prefillUntil[node] : t;
+    const s = this.pn[PN * node + PN_PREFILL_UNTIL] > t ? this.pn[PN * node + PN_PREFILL_UNTIL] : t;
     const firstTokenS = s + prefillS;
-    this.prefillUntil[node] = firstTokenS;
+    this.pn[PN * node + PN_PREFILL_UNTIL] = firstTokenS;
     // the whole node's energy while it prefills this query; the part inside [warmup, end] enters the ledgers now
     const prefillJ = tb.busyConstW * prefillS + this.prefill.dynJ;
     const lo = s > this.warmupS ? s : this.warmupS;
     const hi = firstTokenS < this.endS ? firstTokenS : this.endS;
     if (hi > lo && prefillS > 0) {
       const share = (hi - lo) / prefillS;
-      if (this.warm) this.ledger.bookGpuJ(pi, this.prefill.dynJ * share);
+      if (this.warm) this.pn[PN * node + PN_DYNAMIC_J] += this.prefill.dynJ * share;
       else this.pendingJ[pi] += this.prefill.dynJ * share;
       this.attribution.addPrefill(prefillJ * share);
-      addCompensated(this.sums, this.sumCarry, pi * P_COUNT + P_PREFILL_J, prefillJ * share);
+      this.pn[PN * node + PN_PREFILL_J] += prefillJ * share;
     }
     const v = this.nf[NF * node + VIRTUAL_S];
     const need = reservationTokens(tb, inTok + outTok);
     const id = this.serving.take();
     const row = id * Q_STRIDE;
     const qd = this.serving.data;
-    qd[row + Q_ARRIVAL] = arrivalS;
     qd[row + Q_FIRST_TOKEN] = firstTokenS;
-    qd[row + Q_INPUT] = inTok;
-    qd[row + Q_OUTPUT] = outTok;
-    qd[row + Q_CLASS] = ci;
-    qd[row + Q_PREFILL_J] = prefillJ;
-    qd[row + Q_RESERVED] = need;
-    qd[row + Q_V0] = v;
+    qd[row + Q_LENGTHS] = ci + CLASSES * (inTok + TOKENS * outTok);
     this.tags.push(node, v + outTok, arrivalS, this.nf[NF * node + ATTR_J], id);
-    this.kvBase[node] += inTok - v;
-    this.reserved[node] += need;
+    this.pn[PN * node + PN_KV_BASE] += inTok - v;
+    this.pn[PN * node + PN_RESERVED] += need;
     this.observation.startedPhysical(ci, arrivalS, t, firstTokenS);
     this.ledger.moveLevel(node, t, 1);
     this.update(this.pools[pi], node);
@@ -283,23 +294,23 @@ export class PhysicalNodes {
       if (p.router === POWER_OF_TWO) {
         const a = p.first + Math.floor(p.rng() * p.count);
         const b = p.first + Math.floor(p.rng() * p.count);
-        node = this.reserved[b] < this.reserved[a] ? b : a;
+        node = this.pn[PN * b + PN_RESERVED] < this.pn[PN * a + PN_RESERVED] ? b : a;
       } else if (p.router === ROUND_ROBIN) {
         node = p.first + p.rr;
         p.rr = p.rr + 1 === p.count ? 0 : p.rr + 1;
       } else node = p.first + Math.floor(p.rng() * p.count);
       if (this.fits(p, node, need)) return node;
     }
-    return p.kv!.fitting(need, this.reserved);
+    return p.kv!.fitting(need, this.pn, PN, PN_RESERVED);
   }
 
   private fits(p: PoolRuntime, node: number, need: number): boolean {
     const tb = this.tables[this.ni[NI * node + POOL]]!;
-    return this.ni[NI * node + STATE] === ON && this.ni[NI * node + ACTIVE] < p.maxBatch && this.reserved[node] + need <= tb.capacityTokens;
+    return this.ni[NI * node + STATE] === ON && this.ni[NI * node + ACTIVE] < p.maxBatch && this.pn[PN * node + PN_RESERVED] + need <= tb.capacityTokens;
   }
 
   private update(p: PoolRuntime, node: number): void {
-    p.kv!.update(node, this.reserved[node], this.ni[NI * node + ACTIVE] < p.maxBatch && this.ni[NI * node + STATE] === ON);
+    p.kv!.update(node, this.pn[PN * node + PN_RESERVED], this.ni[NI * node + ACTIVE] < p.maxBatch && this.ni[NI * node + STATE] === ON);
   }
 
   /** At the warmup's end (every node's clocks brought up to it): from now on energy and KV time count; prefills under way book their share. */
@@ -311,11 +322,25 @@ export class PhysicalNodes {
 
   /** Pool pi's node energy while prefilling (J, after the warmup) and resident KV token-seconds. */
   prefillJ(pi: number): number {
-    return this.sums[pi * P_COUNT + P_PREFILL_J];
+    return this.poolSum(pi, PN_PREFILL_J);
   }
 
   kvTokenSeconds(pi: number): number {
-    return this.sums[pi * P_COUNT + P_KV_TOKEN_S];
+    return this.poolSum(pi, PN_KV_TOKEN_S);
+  }
+
+  /** Pool pi's physical nodes' dynamic GPU energy after the warmup (J), for the power ledger. */
+  dynamicJ(pi: number): number {
+    return this.poolSum(pi, PN_DYNAMIC_J);
+  }
+
+  /** A per-node field summed over pool pi's nodes (a pass over them: at a tick or the end, never per query). */
+  private poolSum(pi: number, field: number): number {
+    const p = this.pools[pi];
+    const sum = new Float64Array(1);
+    const carry = new Float64Array(1);
+    for (let node = p.first; node < p.first + p.count; node++) addCompensated(sum, carry, 0, this.pn[PN * node + field]);
+    return sum[0];
   }
 
   /** Resident KV tokens of pool pi's busy nodes now and their capacity (for the live view; clocks as last advanced). */
@@ -328,7 +353,7 @@ export class PhysicalNodes {
       const n = this.ni[NI * node + ACTIVE];
       if (n === 0) continue;
       busy++;
-      k += this.kvBase[node] + n * this.nf[NF * node + VIRTUAL_S];
+      k += this.pn[PN * node + PN_KV_BASE] + n * this.nf[NF * node + VIRTUAL_S];
     }
     return { tokens: k, capacity: busy * tb.capacityTokens };
   }

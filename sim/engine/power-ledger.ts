@@ -54,7 +54,9 @@ export class PowerLedger {
   private readonly levelCarry: Float64Array;
   /** Per level, what one node at that level adds to each running sum (SUM_COUNT per level). */
   private readonly levelValue: Float64Array;
-  /** Per pool: physical nodes' dynamic GPU energy booked so far (J), and its compensation. */
+  /** Physical pools' dynamic GPU energy kept per node (physical-node.ts), added up per pool when read; set by the simulation. */
+  physical: { dynamicJ(pi: number): number } | undefined;
+  /** Per pool: dynamic energy booked at the warmup's end for prefills under way then (J), and its compensation. */
   private readonly bookedJ: Float64Array;
   private readonly bookedCarry: Float64Array;
   private readonly nf: Float64Array;
@@ -127,7 +129,7 @@ export class PowerLedger {
     }
   }
 
-  /** Dynamic GPU energy of a physical node (J, after the warmup), added to pool pi's busy-GPU integral. */
+  /** Dynamic GPU energy of pool pi not kept per node (J, after the warmup), added to its busy-GPU integral. */
   bookGpuJ(pi: number, j: number): void {
     addCompensated(this.bookedJ, this.bookedCarry, pi, j);
   }
@@ -135,8 +137,15 @@ export class PowerLedger {
   /** Dynamic GPU energy booked so far, all pools (J). */
   bookedTotalJ(): number {
     let j = 0;
-    for (let i = 0; i < this.bookedJ.length; i++) j += this.bookedJ[i];
+    for (let i = 0; i < this.bookedJ.length; i++) j += this.dynamicJ(i);
     return j;
+  }
+
+  /** Pool pi's physical nodes' dynamic GPU energy so far (J): what was booked for the pool and what its nodes hold. */
+  private dynamicJ(pi: number): number {
+    const p = this.f.pools[pi];
+    if (!p.physical) return 0;
+    return this.bookedJ[pi] + this.physical!.dynamicJ(pi);
   }
 
   /** The node's active count changes by delta (+1 or -1) at t: it moves from one level to the next. */
@@ -208,7 +217,7 @@ export class PowerLedger {
         this.sums[r + c] = fromLevels[c];
         this.integrals[r + c] = integralFromLevels[c];
       }
-      this.integrals[r + SUM.gpuBusyMw] += this.bookedJ[pi] * 1000;
+      this.integrals[r + SUM.gpuBusyMw] += this.dynamicJ(pi) * 1000;
       // idle-side power counts parked nodes too
       this.sums[r + SUM.idleNodeMw] += this.sums[r + SUM.parkedMw];
       this.integrals[r + SUM.idleNodeMw] += this.integrals[r + SUM.parkedMw];

@@ -82,8 +82,9 @@ export class Simulation {
     this.ledger = new PowerLedger(this.f);
     this.attribution = new Attribution(this.f);
     this.observation = new Observation(scenario, this.f, this.ledger);
-    this.physical = new PhysicalNodes(this.f, this.ledger, this.attribution, this.observation, scenario.durationS);
+    this.physical = new PhysicalNodes(this.f, this.ledger, this.attribution, this.observation, scenario.durationS, scenario.workload.classes.length);
     this.observation.physical = this.physical;
+    this.ledger.physical = this.physical;
     this.service = new Service(this.f, this.physical);
     const arrivals = options.arrivals ?? arrivalStreamFor(scenario) ?? new GeneratedArrivals(scenario, streams);
     this.admission = new Admission(scenario, this.f, streams, arrivals, this.service, this.ledger, this.observation, this.physical);

@@ -37,13 +37,13 @@ export class KvIndex {
     for (let k = count - 1; k >= 0; k--) this.insert(k, BUCKETS);
   }
 
-  /** A node with room for `tokens` more (reserved[node] holds each node's reservation), or -1. */
-  fitting(tokens: number, reserved: Float64Array): number {
+  /** A node with room for `tokens` more (node's reservation at reserved[stride node + at]), or -1. */
+  fitting(tokens: number, reserved: Float64Array, stride: number, at: number): number {
     const b = this.high;
     if (b < 0) return -1;
     let k = this.head[b];
     for (let probes = 0; k >= 0 && probes < PROBES; probes++) {
-      if (reserved[k + this.first] + tokens <= this.capacityTokens) return k + this.first;
+      if (reserved[stride * (k + this.first) + at] + tokens <= this.capacityTokens) return k + this.first;
       k = this.next[k];
     }
     return -1;

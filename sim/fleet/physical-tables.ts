@@ -33,11 +33,11 @@ export interface PhysicalTables {
   /** Sliding-layer KV bytes per full-context KV byte, and the window (0: none). */
   readonly slidingRatio: number;
   readonly window: number;
-  /** Per batch n = 0..max_batch: a'(n) s, c(n) s per KV token, e0'(n) J, e1(n) J per KV token (whole node, dynamic part). */
-  readonly stepA: Float64Array;
-  readonly stepC: Float64Array;
-  readonly stepE0: Float64Array;
-  readonly stepE1: Float64Array;
+  /**
+   * Per batch n = 0..max_batch, STEP doubles at STEP n (one cache line): a'(n) s, c(n) s per KV token, c(n) n,
+   * e0'(n) J, e1(n) J per KV token (whole node, dynamic part), e1(n) n / 2, busyConstW / n, 1 / n.
+   */
+  readonly step: Float64Array;
   /** Per GPU while busy, before the dynamic part: W. */
   readonly gpuBaseW: number;
   /** Whole node while busy, before the dynamic part (G x gpuBaseW + host busy + interconnect): W. */
@@ -51,6 +51,17 @@ export interface PhysicalTables {
 }
 
 const mw = (w: number) => Math.round(w * 1000);
+
+/** Doubles per batch size in PhysicalTables.step, and their offsets. */
+export const STEP = 8;
+export const STEP_A = 0;
+export const STEP_C = 1;
+export const STEP_CN = 2;
+export const STEP_E0 = 3;
+export const STEP_E1 = 4;
+export const STEP_E1N_HALF = 5;
+export const STEP_BUSY_PER_QUERY_W = 6;
+export const STEP_INV_N = 7;
 
 /**
  * `efficiency` is the scenario's model x serving levers: as they divide the regression's work, they
@@ -67,10 +78,7 @@ export function physicalTables(pool: Pool, efficiency = 1): PhysicalTables {
   const capacityTokens = Math.floor(model.kvBytesFreePerGpu / full);
   const gpuBaseW = gpu.idleW + (gpu.maxW - gpu.idleW) * ph.calibration.power.base;
   const hw = pool.hardware;
-  const stepA = new Float64Array(c + 1);
-  const stepC = new Float64Array(c + 1);
-  const stepE0 = new Float64Array(c + 1);
-  const stepE1 = new Float64Array(c + 1);
+  const step = new Float64Array(STEP * (c + 1));
   const window = model.window;
   const scale = 1 / efficiency;
   const dynamicJ = (n: number, k: number) => {
@@ -85,10 +93,14 @@ export function physicalTables(pool: Pool, efficiency = 1): PhysicalTables {
     const t2 = model.decodeStep(n, k2).seconds * scale;
     const cn = (t2 - t1) / (k2 - k1);
     const e1 = (dynamicJ(n, k2) - dynamicJ(n, k1)) / (k2 - k1);
-    stepC[n] = cn;
-    stepA[n] = t1 - cn * k1 - (cn * n) / 2;
-    stepE1[n] = e1;
-    stepE0[n] = dynamicJ(n, k1) - e1 * k1 - (e1 * n) / 2;
+    const o = STEP * n;
+    step[o + STEP_A] = t1 - cn * k1 - (cn * n) / 2;
+    step[o + STEP_C] = cn;
+    step[o + STEP_CN] = cn * n;
+    step[o + STEP_E0] = dynamicJ(n, k1) - e1 * k1 - (e1 * n) / 2;
+    step[o + STEP_E1] = e1;
+    step[o + STEP_E1N_HALF] = (e1 * n) / 2;
+    step[o + STEP_INV_N] = 1 / n;
   }
   const prefillS = new Float64Array(PREFILL_TABLE).fill(NaN);
   const prefillDynJ = new Float64Array(PREFILL_TABLE).fill(NaN);
@@ -96,6 +108,8 @@ export function physicalTables(pool: Pool, efficiency = 1): PhysicalTables {
   // largest L with L + min(L, window) x ratio <= capacity
   const maxContextTokens =
     window === 0 ? capacityTokens : capacityTokens >= window * (1 + slidingRatio) ? Math.floor(capacityTokens - window * slidingRatio) : Math.floor(capacityTokens / (1 + slidingRatio));
+  const busyConstW = g * gpuBaseW + (mw(hw.hostBusyW) + mw(hw.interconnectW)) / 1000;
+  for (let n = 1; n <= c; n++) step[STEP * n + STEP_BUSY_PER_QUERY_W] = busyConstW / n;
   return {
     model,
     gpus: g,
@@ -103,13 +117,10 @@ export function physicalTables(pool: Pool, efficiency = 1): PhysicalTables {
     maxContextTokens,
     slidingRatio,
     window,
-    stepA,
-    stepC,
-    stepE0,
-    stepE1,
+    step,
     gpuBaseW,
     // host and interconnect in whole milliwatts, as the power ledger's levels hold them (pool-tables.ts): charged and drawn agree
-    busyConstW: g * gpuBaseW + (mw(hw.hostBusyW) + mw(hw.interconnectW)) / 1000,
+    busyConstW,
     gpuIdleW: gpu.idleW,
     prefillS,
     prefillDynJ,
