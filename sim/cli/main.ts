@@ -14,6 +14,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   validate: async () => (await import("./scenario-commands.ts")).validateCommand,
   schema: async () => (await import("./scenario-commands.ts")).schemaCommand,
   size: async () => (await import("./size-command.ts")).sizeCommand,
+  plan: async () => (await import("./plan-command.ts")).planCommand,
   paper: async () => (await import("./paper-command.ts")).paperCommand,
   node: async () => (await import("./node-command.ts")).nodeCommand,
   help: async () => helpCommand,

@@ -71,12 +71,28 @@ export const NODE_USAGE = `inferwatt node --model <catalog name> --hardware <pro
   --kv-precision P      KV cache: bf16 (default, vLLM's unless told) or fp8
   --json                print one JSON object instead of tables`;
 
+export const PLAN_USAGE = `inferwatt plan <scenario.yaml> --slo <metric>_p99[:<class>]=<seconds> ... [--json] [--verify-below] [--out DIR] [--seed N] [--set key.path=value ...] [--no-tui] [--verbose] [--force]
+
+  Searches, per pool, the fewest nodes (the least facility energy of a fixed fleet) that meet every
+  latency target in the peak hour, by simulation: each candidate is one pool alone over a warm-up and the
+  hour around the daily peak, in worker threads on every core; bisection from inferwatt size's count, the
+  chosen count checked on a second seed and the count below it failing. Then the chosen fleet runs the
+  full scenario. Writes results/plan-<name>-<UTC\u00a0time>/: tried.csv, tried.json, plan.json,
+  planned.yaml (runnable with inferwatt run), report.html (the energy-latency frontier), verify-chosen/.
+  An unreachable target exits 0 with feasible: false and why (docs/command-line.md#inferwatt-plan).
+  --slo M=S       a p99 target in seconds (repeatable): ttft_p99, e2e_p99, wait_p99, tpot_p99 (physical
+                  node only); per class: --slo\u00a0e2e_p99:traditional=60
+  --json          print { feasible, chosen: { pools, gwh_per_day, latency }, tried } instead of text
+  --verify-below  also run the fleet one step below the chosen counts on the full scenario
+  --seed N, --set k=v, --out DIR, --no-tui, --verbose, --force: as for inferwatt run`;
+
 /** Each command's help: its usage line, then what it does and its flags. */
 export const HELP: Record<string, string> = {
   run: RUN_USAGE,
   compare: COMPARE_USAGE,
   validate: VALIDATE_USAGE,
   size: SIZE_USAGE,
+  plan: PLAN_USAGE,
   schema: SCHEMA_USAGE,
   paper: PAPER_USAGE,
   node: NODE_USAGE,
@@ -89,6 +105,7 @@ export const OVERVIEW = `inferwatt: the energy of serving large language models 
   inferwatt compare <a.yaml> <b.yaml>    scenarios side by side, and a report
   inferwatt validate <scenario.yaml>     check a scenario, run nothing
   inferwatt size <scenario.yaml>         nodes per pool for the peak hour
+  inferwatt plan <scenario.yaml> --slo   least energy within latency targets
   inferwatt schema                       print the scenario JSON Schema
   inferwatt paper                        the paper's estimator, reproduced
   inferwatt node --model M --hardware H  one node from first principles

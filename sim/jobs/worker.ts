@@ -1,7 +1,7 @@
 import { Worker } from "node:worker_threads";
 
 /** The worker entry files, beside this one. */
-export type WorkerEntry = "run-worker" | "shard-worker";
+export type WorkerEntry = "run-worker" | "shard-worker" | "plan-worker";
 
 // Compiled (dist/, bin/inferwatt.js): a worker runs its own .js file. From the sources (npm run dev,
 // vitest, the benchmarks): through worker-bootstrap.js, which registers tsx, since workers do not

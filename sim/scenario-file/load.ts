@@ -70,6 +70,14 @@ function setTouches(set: string, path: string): boolean {
   return path === set || set.startsWith(`${path}.`) || path.startsWith(`${set}.`) || (parent !== "" && set.startsWith(`${parent}.`));
 }
 
+/**
+ * A scenario from a YAML tree built in code (inferwatt plan's candidates); `file` names it in errors and
+ * anchors its relative paths.
+ */
+export function scenarioFromTree(raw: unknown, file: string, opts: LoadOptions = {}): Scenario {
+  return fromTree(raw, file, opts);
+}
+
 /** The scenario from its parsed YAML tree (with any --set applied): uncertain numbers fixed, validated, resolved. */
 function fromTree(raw: unknown, file: string, opts: LoadOptions): Scenario {
   const fileSeed = (raw as { seed?: unknown } | null)?.seed;

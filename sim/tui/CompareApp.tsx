@@ -27,15 +27,18 @@ export function visibleRows(rows: readonly CompareRowState[], room: number, line
   return shown.sort((a, b) => a - b);
 }
 
-/** inferwatt compare's live view: a row per scenario while they run; when the table is ready the app exits (the command prints it). */
-export function CompareApp({ store }: { store: Store<CompareState> }) {
+/**
+ * inferwatt compare's live view: a row per scenario while they run; when the table is ready the app exits (the command prints it).
+ * inferwatt plan shows its candidates in it, a row each as it starts, under its own `title`.
+ */
+export function CompareApp({ store, title: given }: { store: Store<CompareState>; title?: string }) {
   const { rows, final } = useStore(store);
   const { exit } = useApp();
   const terminal = useTerminalSize();
   useEffect(() => {
     if (final) exit();
   }, [final, exit]);
-  const nameWidth = Math.max(...rows.map((r) => r.name.length));
+  const nameWidth = Math.max(0, ...rows.map((r) => r.name.length));
   const names = rows.map((r) => r.name).join(" vs ");
   const title = `inferwatt compare ${names}`.length <= terminal.columns ? names : `${rows.length} scenarios`;
   // below the terminal's height (the title takes one line): a frame as tall makes ink clear the screen and scrollback
@@ -44,9 +47,13 @@ export function CompareApp({ store }: { store: Store<CompareState> }) {
   const count = (status: string) => hidden.filter((r) => r.status === status).length;
   return (
     <Box flexDirection="column">
-      <Text>
-        <Text bold color="cyan">inferwatt compare</Text> {title}
-      </Text>
+      {given ? (
+        <Text bold color="cyan">{given}</Text>
+      ) : (
+        <Text>
+          <Text bold color="cyan">inferwatt compare</Text> {title}
+        </Text>
+      )}
       {shown.map((i) => (
         <CompareRow key={i} row={rows[i]} nameWidth={nameWidth} columns={terminal.columns} />
       ))}

@@ -1,0 +1,166 @@
+import { latencyFloor } from "../fleet/latency-floor.ts";
+import { sizePools } from "../fleet/offered-work.ts";
+import type { Summary } from "../report/summary.ts";
+import type { Scenario } from "../scenario/types.ts";
+import type { Slo } from "./plan-slo.ts";
+
+/** One simulated candidate: a pool alone with `nodes` nodes over the shortened span. */
+export interface Tried {
+  /** Order in which candidates finished, from 1. */
+  readonly id: number;
+  readonly pool: string;
+  readonly poolIndex: number;
+  readonly nodes: number;
+  readonly seed: number;
+  readonly summary: Summary;
+  /** The p99 each SLO is about, seconds (null: the pool serves none of its queries). */
+  readonly values: readonly (number | null)[];
+  readonly meets: boolean;
+}
+
+/** Simulates pool `poolIndex` with `nodes` nodes, on the plan's seed (offset 0) or a second one (1). */
+export type Evaluate = (poolIndex: number, nodes: number, seedOffset: 0 | 1) => Promise<Tried>;
+
+/** How one pool's search ended. */
+export interface PoolPlan {
+  readonly pool: string;
+  /** Nodes that carry the peak's work at full batch (utilization 1): the plan never goes below (the queue would grow through the peak). */
+  readonly stableNodes: number;
+  /** inferwatt size's count (utilization 0.8): where the search starts. */
+  readonly sizedNodes: number;
+  /** The fewest nodes found to meet every SLO, on the plan's seed and a second one; null: infeasible. */
+  readonly chosen: Tried | null;
+  /** The most nodes that missed an SLO below the chosen count (its neighbour when the resolution is 1 node). */
+  readonly below: Tried | null;
+  /** The search's resolution near the chosen count: max(1, floor(nodes / 256)). */
+  readonly resolution: number;
+  /** Infeasible: the candidate with the lowest latencies reached (the most nodes tried). */
+  readonly best: Tried;
+  /** How the search ended, in a sentence. */
+  readonly note: string;
+}
+
+export interface SearchOptions {
+  readonly scenario: Scenario;
+  readonly slos: readonly Slo[];
+  readonly evaluate: Evaluate;
+  /** Candidates of one pool simulated at once in each bisection round (cores / pools, at least 1). */
+  readonly pointsPerRound: number;
+}
+
+/** The search's resolution at `nodes`: one node up to 511, then 1/256 of the count (0.4 % of the energy at most). */
+export const resolution = (nodes: number) => Math.max(1, Math.floor(nodes / 256));
+
+/** Growth of the count while no candidate meets the SLOs, and how far (times the sizing) before it gives up. */
+const GROW = 1.5;
+const MAX_OVER_SIZED = 16;
+/** Steps up when a count passes on one seed and fails on the other, before the search gives up. */
+const MAX_GUARD_STEPS = 8;
+
+/** Searches every pool at once (pools share no queue and no node, so each is searched on its own). */
+export async function searchPools(opts: SearchOptions): Promise<PoolPlan[]> {
+  const at08 = sizePools(opts.scenario, 0.8);
+  const at1 = sizePools(opts.scenario, 1);
+  return Promise.all(opts.scenario.pools.map((_, i) => searchPool(opts, i, at1[i].nodes, Math.max(at1[i].nodes, at08[i].nodes))));
+}
+
+async function searchPool(opts: SearchOptions, i: number, stableNodes: number, sizedNodes: number): Promise<PoolPlan> {
+  const { scenario: s, slos } = opts;
+  const pool = s.pools[i];
+  const memo = new Map<string, Promise<Tried>>();
+  const ev = (nodes: number, seedOffset: 0 | 1 = 0) => {
+    const key = `${nodes}/${seedOffset}`;
+    if (!memo.has(key)) memo.set(key, opts.evaluate(i, nodes, seedOffset));
+    return memo.get(key)!;
+  };
+  const result = (chosen: Tried | null, below: Tried | null, best: Tried, note: string): PoolPlan => ({
+    pool: pool.name,
+    stableNodes,
+    sizedNodes,
+    chosen,
+    below,
+    resolution: resolution(chosen?.nodes ?? best.nodes),
+    best,
+    note,
+  });
+
+  // a target below what a query alone on a node reaches cannot be met by any count: one candidate shows what is reached
+  const blocked = slos.flatMap((slo) => {
+    const f = latencyFloor(s, pool, slo.className);
+    const floorS = f ? f[slo.metric] : null;
+    return f && floorS !== null && floorS > slo.targetS ? [`${slo.text}: the p99 cannot go below ${floorS.toPrecision(3)} s because ${f.why}`] : [];
+  });
+  if (blocked.length > 0) {
+    const best = await ev(2 * sizedNodes);
+    return result(null, null, best, `infeasible: ${blocked.join("; ")} (at ${best.nodes} nodes, twice the sizing, the p99 reached is ${showValues(best, slos)})`);
+  }
+
+  const first = await Promise.all(stableNodes < sizedNodes ? [ev(stableNodes), ev(sizedNodes)] : [ev(sizedNodes)]);
+  let hi: Tried | null = first.find((t) => t.meets) ?? null;
+  let lo: Tried | null = first.filter((t) => !t.meets && (!hi || t.nodes < hi.nodes)).at(-1) ?? null;
+  if (hi && hi.nodes === stableNodes) {
+    const g = await ev(stableNodes, 1);
+    if (g.meets) return result(hi, null, hi, `met at ${stableNodes} nodes, the fewest that carry the peak hour's work at full batch (utilization 1); the plan goes no lower`);
+    lo = g;
+    hi = first.length > 1 && first[1]!.meets ? first[1]! : null;
+  }
+  let n = sizedNodes;
+  while (!hi) {
+    n = Math.ceil(n * GROW);
+    if (n > MAX_OVER_SIZED * sizedNodes) {
+      return result(null, lo, lo!, `infeasible: not met with up to ${lo!.nodes} nodes (${MAX_OVER_SIZED}x inferwatt size's count); p99 reached ${showValues(lo!, slos)}`);
+    }
+    const t = await ev(n);
+    if (t.meets) hi = t;
+    else lo = t;
+  }
+
+  // bisection between the most nodes that failed and the fewest that passed; several points a round when cores allow
+  const bisect = async () => {
+    while (lo && hi && hi.nodes - lo.nodes > resolution(hi.nodes)) {
+      const span = hi.nodes - lo.nodes;
+      const points = [...new Set(Array.from({ length: opts.pointsPerRound }, (_, j) => lo!.nodes + Math.round((span * (j + 1)) / (opts.pointsPerRound + 1))))].filter(
+        (p) => p > lo!.nodes && p < hi!.nodes,
+      );
+      const rs = (await Promise.all(points.map((p) => ev(p)))).sort((a, b) => a.nodes - b.nodes);
+      // latency is monotone in nodes only up to noise: the fewest that passed bound the search, the most that failed below them the other end
+      hi = rs.find((r) => r.meets) ?? hi;
+      lo = [lo, ...rs].filter((r) => !r.meets && r.nodes < hi!.nodes).at(-1)!;
+    }
+  };
+  await bisect();
+
+  // noise guard: the chosen count must also pass on a second seed; if not, step up until it does on both
+  for (let k = 0; ; k++) {
+    const h: Tried = hi!;
+    const g = await ev(h.nodes, 1);
+    if (g.meets) break;
+    if (k >= MAX_GUARD_STEPS) {
+      return result(null, lo, h, `infeasible: ${h.nodes} nodes met the SLOs on the plan's seed but not on a second one, and ${MAX_GUARD_STEPS} steps up did not settle it`);
+    }
+    lo = g;
+    let next = h.nodes;
+    for (;;) {
+      next += resolution(next);
+      const t = await ev(next);
+      if (t.meets) break;
+      lo = t;
+    }
+    hi = await ev(next);
+  }
+  const h: Tried = hi!;
+  const below = lo;
+  const note = below
+    ? h.nodes - below.nodes === 1
+      ? `met at ${h.nodes} nodes on two seeds; ${below.nodes} nodes missed (${showValues(below, slos)})`
+      : `met at ${h.nodes} nodes on two seeds; ${below.nodes} nodes missed (${showValues(below, slos)}); resolution ${resolution(h.nodes)} nodes`
+    : `met at ${h.nodes} nodes on two seeds`;
+  return result(h, below, h, note);
+}
+
+/** "ttft_p99=0.84 s, e2e_p99=61.2 s": a candidate's figures for the SLOs. */
+export function showValues(t: Tried, slos: readonly Slo[]): string {
+  return slos.map((slo, k) => `${slo.text.split("=")[0]}=${fmtS(t.values[k])}`).join(", ");
+}
+
+export const fmtS = (v: number | null) => (v === null ? "-" : Number.isFinite(v) ? `${v.toPrecision(3)} s` : "none completed");

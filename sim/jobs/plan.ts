@@ -1,0 +1,168 @@
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+import type { SimProgress } from "../engine/result.ts";
+import type { Summary } from "../report/summary.ts";
+import { shardProblem } from "../scenario/shard.ts";
+import type { RunOutcome } from "./execute.ts";
+import { runCandidate } from "./plan-run.ts";
+import { coarseSpan, fleetTree, poolCandidateTree, treeScenario, type PlanBase, type Span } from "./plan-scenarios.ts";
+import { searchPools, type PoolPlan, type Tried } from "./plan-search.ts";
+import { meetsAll, sloValue, type Slo } from "./plan-slo.ts";
+import { runPool } from "./run-pool.ts";
+import type { RunJob } from "./run-job.ts";
+
+/** What the plan tells its watcher (the live view or the plain lines): each simulation by a key of its own. */
+export interface PlanEvents {
+  readonly onStart?: (key: number, label: string) => void;
+  readonly onProgress?: (key: number, p: SimProgress) => void;
+  /** A candidate's figures, or (tried null) a verification run's. */
+  readonly onDone?: (key: number, summary: Summary, tried: Tried | null) => void;
+}
+
+/** A full-scenario run of a configuration: the chosen one, and with --verify-below the one under it. */
+export interface Verification {
+  readonly label: "chosen" | "below";
+  readonly nodes: readonly number[];
+  readonly outDir: string;
+  readonly summary: Summary;
+  readonly values: readonly (number | null)[];
+  readonly meets: boolean;
+  readonly incomplete: boolean;
+}
+
+export interface PlanResult {
+  readonly span: Span;
+  readonly pools: readonly PoolPlan[];
+  readonly tried: readonly Tried[];
+  readonly feasible: boolean;
+  readonly verifications: readonly Verification[];
+  readonly interrupted: boolean;
+  readonly wallS: number;
+}
+
+export interface PlanOptions {
+  readonly base: PlanBase;
+  readonly slos: readonly Slo[];
+  readonly cores: number;
+  /** Where the verification runs write their results folders (`verify-chosen/`, `verify-below/`). */
+  readonly dir: string;
+  /** Also run the configuration one resolution step below the chosen one on the full scenario. */
+  readonly verifyBelow: boolean;
+  readonly events?: PlanEvents;
+  readonly verbose?: boolean;
+}
+
+class Interrupted extends Error {}
+
+/** Searches, then verifies on the full scenario; stop() ends the simulations running and starts no more. */
+export function startPlan(opts: PlanOptions): { done: Promise<PlanResult>; stop(): void } {
+  const { base, slos, events = {} } = opts;
+  const started = performance.now();
+  const span = coarseSpan(base);
+  const tried: Tried[] = [];
+  const running = new Set<{ stop(): void }>();
+  let stopped = false;
+  let keys = 0;
+  const slots = limiter(opts.cores);
+
+  const evaluate = (poolIndex: number, nodes: number, seedOffset: 0 | 1) =>
+    slots(async (): Promise<Tried> => {
+      if (stopped) throw new Interrupted();
+      const seed = base.scenario.seed + seedOffset;
+      const scenario = treeScenario(base, poolCandidateTree(base, poolIndex, nodes, span), seed);
+      const key = keys++;
+      const pool = base.scenario.pools[poolIndex].name;
+      events.onStart?.(key, `${pool} ${nodes}${seedOffset ? " seed+1" : ""}`);
+      const handle = runCandidate(scenario, (p) => events.onProgress?.(key, p));
+      running.add(handle);
+      const summary = await handle.done.finally(() => running.delete(handle));
+      if (stopped || summary.state !== "completed") throw new Interrupted();
+      const t: Tried = { id: tried.length + 1, pool, poolIndex, nodes, seed, summary, values: slos.map((slo) => sloValue(summary, slo)), meets: meetsAll(summary, slos) };
+      tried.push(t);
+      events.onDone?.(key, summary, t);
+      return t;
+    });
+
+  const done = (async (): Promise<PlanResult> => {
+    const finish = (pools: readonly PoolPlan[], verifications: Verification[], interrupted: boolean): PlanResult => ({
+      span,
+      pools,
+      tried,
+      feasible: pools.length > 0 && pools.every((p) => p.chosen !== null),
+      verifications,
+      interrupted,
+      wallS: (performance.now() - started) / 1000,
+    });
+    let pools: PoolPlan[];
+    try {
+      const pointsPerRound = Math.max(1, Math.floor(opts.cores / base.scenario.pools.length));
+      pools = await searchPools({ scenario: base.scenario, slos, evaluate, pointsPerRound });
+    } catch (e) {
+      if (e instanceof Interrupted) return finish([], [], true);
+      throw e;
+    }
+    if (stopped) return finish(pools, [], true);
+    if (!pools.every((p) => p.chosen)) return finish(pools, [], false);
+    const configs: { label: "chosen" | "below"; nodes: number[] }[] = [{ label: "chosen", nodes: pools.map((p) => p.chosen!.nodes) }];
+    if (opts.verifyBelow && pools.some((p) => p.below)) configs.push({ label: "below", nodes: pools.map((p) => p.below?.nodes ?? p.chosen!.nodes) });
+    const verifications = await verify(configs);
+    return finish(pools, verifications, stopped || verifications.some((v) => v.incomplete));
+  })();
+
+  // the chosen configuration (and the one below) on the full scenario: the whole fleet, the whole span, the plan's seed
+  async function verify(configs: { label: "chosen" | "below"; nodes: number[] }[]): Promise<Verification[]> {
+    const scenarios = configs.map((c) => treeScenario(base, fleetTree(base, c.nodes)));
+    // one run: split over the cores when the fleet is large enough to shard (docs/how-it-works.md, Sharding)
+    const nodes = scenarios[0].pools.reduce((s, p) => s + p.nodes, 0);
+    const shards = configs.length === 1 && nodes >= 512 && opts.cores > 1 && shardProblem(scenarios[0], opts.cores) === null ? opts.cores : 1;
+    const jobs: RunJob[] = configs.map((c, i) => {
+      const outDir = join(opts.dir, `verify-${c.label}`);
+      mkdirSync(outDir, { recursive: true });
+      return { file: base.file, scenario: scenarios[i], set: [], shards, outDir, verbose: opts.verbose ?? false };
+    });
+    const firstKey = keys;
+    keys += jobs.length;
+    const pool = runPool(
+      jobs,
+      {
+        onStart: (i) => events.onStart?.(firstKey + i, `verify ${configs[i].label}: full scenario`),
+        onProgress: (i, p) => events.onProgress?.(firstKey + i, p),
+        onDone: (i, o) => events.onDone?.(firstKey + i, o.summary, null),
+      },
+      opts.cores,
+    );
+    running.add(pool);
+    const outcomes = await pool.done.finally(() => running.delete(pool));
+    return outcomes.flatMap((o: RunOutcome | null, i) =>
+      o
+        ? [{ label: configs[i].label, nodes: configs[i].nodes, outDir: o.outDir, summary: o.summary, values: slos.map((slo) => sloValue(o.summary, slo)), meets: meetsAll(o.summary, slos), incomplete: o.incomplete }]
+        : [],
+    );
+  }
+
+  return {
+    done,
+    stop: () => {
+      stopped = true;
+      for (const h of running) h.stop();
+    },
+  };
+}
+
+/** Runs at most `n` of the functions given to it at once, the others in order as slots free up. */
+function limiter(n: number) {
+  let active = 0;
+  const waiting: (() => void)[] = [];
+  return async <T>(fn: () => Promise<T>): Promise<T> => {
+    // a freed slot passes straight to the first waiting function, so none can jump the queue
+    if (active >= n) await new Promise<void>((resolve) => waiting.push(resolve));
+    else active++;
+    try {
+      return await fn();
+    } finally {
+      const next = waiting.shift();
+      if (next) next();
+      else active--;
+    }
+  };
+}
