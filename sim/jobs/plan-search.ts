@@ -44,8 +44,8 @@ export interface SearchOptions {
   readonly scenario: Scenario;
   readonly slos: readonly Slo[];
   readonly evaluate: Evaluate;
-  /** Candidates of one pool simulated at once in each bisection round (cores / pools, at least 1). */
-  readonly pointsPerRound: number;
+  /** Cores: a bisection round of a pool simulates cores / (pools still searching) candidates at once (at least 1). */
+  readonly cores: number;
 }
 
 /** The search's resolution at `nodes`: one node up to 511, then 1/256 of the count (0.4 % of the energy at most). */
@@ -61,10 +61,18 @@ const MAX_GUARD_STEPS = 8;
 export async function searchPools(opts: SearchOptions): Promise<PoolPlan[]> {
   const at08 = sizePools(opts.scenario, 0.8);
   const at1 = sizePools(opts.scenario, 1);
-  return Promise.all(opts.scenario.pools.map((_, i) => searchPool(opts, i, at1[i].nodes, Math.max(at1[i].nodes, at08[i].nodes))));
+  let searching = opts.scenario.pools.length;
+  const pointsPerRound = () => Math.max(1, Math.floor(opts.cores / searching));
+  return Promise.all(
+    opts.scenario.pools.map((_, i) =>
+      searchPool(opts, i, at1[i].nodes, Math.max(at1[i].nodes, at08[i].nodes), pointsPerRound).finally(() => {
+        searching--;
+      }),
+    ),
+  );
 }
 
-async function searchPool(opts: SearchOptions, i: number, stableNodes: number, sizedNodes: number): Promise<PoolPlan> {
+async function searchPool(opts: SearchOptions, i: number, stableNodes: number, sizedNodes: number, pointsPerRound: () => number): Promise<PoolPlan> {
   const { scenario: s, slos } = opts;
   const pool = s.pools[i];
   const memo = new Map<string, Promise<Tried>>();
@@ -119,7 +127,8 @@ async function searchPool(opts: SearchOptions, i: number, stableNodes: number, s
   const bisect = async () => {
     while (lo && hi && hi.nodes - lo.nodes > resolution(hi.nodes)) {
       const span = hi.nodes - lo.nodes;
-      const points = [...new Set(Array.from({ length: opts.pointsPerRound }, (_, j) => lo!.nodes + Math.round((span * (j + 1)) / (opts.pointsPerRound + 1))))].filter(
+      const m = pointsPerRound();
+      const points = [...new Set(Array.from({ length: m }, (_, j) => lo!.nodes + Math.round((span * (j + 1)) / (m + 1))))].filter(
         (p) => p > lo!.nodes && p < hi!.nodes,
       );
       const rs = (await Promise.all(points.map((p) => ev(p)))).sort((a, b) => a.nodes - b.nodes);

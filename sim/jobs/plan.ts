@@ -95,8 +95,7 @@ export function startPlan(opts: PlanOptions): { done: Promise<PlanResult>; stop(
     });
     let pools: PoolPlan[];
     try {
-      const pointsPerRound = Math.max(1, Math.floor(opts.cores / base.scenario.pools.length));
-      pools = await searchPools({ scenario: base.scenario, slos, evaluate, pointsPerRound });
+      pools = await searchPools({ scenario: base.scenario, slos, evaluate, cores: opts.cores });
     } catch (e) {
       if (e instanceof Interrupted) return finish([], [], true);
       throw e;
