@@ -75,7 +75,7 @@ export const PLAN_USAGE = `inferwatt plan <scenario.yaml> --slo <metric>_p99[:<c
 
   Searches, per pool, the fewest nodes (the least facility energy of a fixed fleet) that meet every
   latency target in the peak hour, by simulation: each candidate is one pool alone over a warm-up and the
-  hour around the daily peak, in worker threads on every core; bisection from inferwatt size's count, the
+  hour around the daily peak, in worker threads on every core; a bracketing search from inferwatt size's counts, the
   chosen count checked on a second seed and the count below it failing. Then the chosen fleet runs the
   full scenario. Writes results/plan-<name>-<UTC\u00a0time>/: tried.csv, tried.json, plan.json,
   planned.yaml (runnable with inferwatt run), report.html (the energy-latency frontier), verify-chosen/.
@@ -92,10 +92,10 @@ export const HELP: Record<string, string> = {
   compare: COMPARE_USAGE,
   validate: VALIDATE_USAGE,
   size: SIZE_USAGE,
-  plan: PLAN_USAGE,
   schema: SCHEMA_USAGE,
   paper: PAPER_USAGE,
   node: NODE_USAGE,
+  plan: PLAN_USAGE,
 };
 
 /** What `inferwatt` alone prints: the commands, in a screen's height. */

@@ -113,8 +113,14 @@ async function searchPool(opts: SearchOptions, i: number, stableNodes: number, s
     hi = first.length > 1 && first[1]!.meets ? first[1]! : null;
   }
   let n = sizedNodes;
+  let prev: Tried | null = first.length > 1 ? first[0]! : null;
   while (!hi) {
-    n = Math.ceil(n * GROW);
+    // extrapolated from the last two misses (log p99 / target linear in the count), 5 % beyond, within 1.1x-2x; else 1.5x
+    const a = prev ? Math.log(worst(prev, slos)) : NaN;
+    const b = Math.log(worst(lo!, slos));
+    const guess = a > b && b > 0 && Number.isFinite(a) ? lo!.nodes + ((lo!.nodes - prev!.nodes) * b) / (a - b) : NaN;
+    n = Number.isFinite(guess) ? Math.min(2 * n, Math.max(Math.ceil(1.1 * n), Math.ceil(guess * 1.05))) : Math.ceil(n * GROW);
+    prev = lo;
     if (n > MAX_OVER_SIZED * sizedNodes) {
       return result(null, lo, lo!, `infeasible: not met with up to ${lo!.nodes} nodes (${MAX_OVER_SIZED}x inferwatt size's count); p99 reached ${showValues(lo!, slos)}`);
     }
@@ -123,18 +129,28 @@ async function searchPool(opts: SearchOptions, i: number, stableNodes: number, s
     else lo = t;
   }
 
-  // bisection between the most nodes that failed and the fewest that passed; several points a round when cores allow
+  // between the most nodes that failed and the fewest that met: interpolation of log(p99 / target) in the count
+  // (regula falsi, the points spread around the estimate when several fit in a round), falling back to
+  // bisection for a round whenever the last one did not halve the bracket
   const bisect = async () => {
+    let lastShrink = 0;
     while (lo && hi && hi.nodes - lo.nodes > resolution(hi.nodes)) {
       const span = hi.nodes - lo.nodes;
       const m = pointsPerRound();
-      const points = [...new Set(Array.from({ length: m }, (_, j) => lo!.nodes + Math.round((span * (j + 1)) / (m + 1))))].filter(
-        (p) => p > lo!.nodes && p < hi!.nodes,
-      );
-      const rs = (await Promise.all(points.map((p) => ev(p)))).sort((a, b) => a.nodes - b.nodes);
+      const a = Math.log(worst(lo, slos));
+      const b = Math.log(worst(hi, slos));
+      let wanted: number[];
+      if (lastShrink <= 0.5 && Number.isFinite(a) && a > 0 && b <= 0 && a > b) {
+        const estimate = lo.nodes + (span * a) / (a - b);
+        const d = Math.max(resolution(hi.nodes), Math.round(span * 0.03));
+        wanted = Array.from({ length: m }, (_, j) => Math.round(estimate + (m === 1 ? 0 : d * (2 * j - (m - 1)))));
+      } else wanted = Array.from({ length: m }, (_, j) => lo!.nodes + Math.round((span * (j + 1)) / (m + 1)));
+      const points = [...new Set(wanted.map((p) => Math.min(hi!.nodes - 1, Math.max(lo!.nodes + 1, p))))];
+      const rs = (await Promise.all(points.map((p) => ev(p)))).sort((x, y) => x.nodes - y.nodes);
       // latency is monotone in nodes only up to noise: the fewest that passed bound the search, the most that failed below them the other end
       hi = rs.find((r) => r.meets) ?? hi;
       lo = [lo, ...rs].filter((r) => !r.meets && r.nodes < hi!.nodes).at(-1)!;
+      lastShrink = (hi.nodes - lo.nodes) / span;
     }
   };
   await bisect();
@@ -165,6 +181,11 @@ async function searchPool(opts: SearchOptions, i: number, stableNodes: number, s
       : `met at ${h.nodes} nodes on two seeds; ${below.nodes} nodes missed (${showValues(below, slos)}); resolution ${resolution(h.nodes)} nodes`
     : `met at ${h.nodes} nodes on two seeds`;
   return result(h, below, h, note);
+}
+
+/** The largest p99 / target over the SLOs: above 1 the candidate misses one (0 when no SLO is about its queries). */
+function worst(t: Tried, slos: readonly Slo[]): number {
+  return Math.max(0, ...t.values.map((v, k) => (v === null ? 0 : v / slos[k].targetS)));
 }
 
 /** "ttft_p99=0.84 s, e2e_p99=61.2 s": a candidate's figures for the SLOs. */

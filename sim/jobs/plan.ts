@@ -1,7 +1,9 @@
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
+import { nodePowerW } from "../../models/power.ts";
 import type { SimProgress } from "../engine/result.ts";
 import type { Summary } from "../report/summary.ts";
+import type { Scenario } from "../scenario/types.ts";
 import { shardProblem } from "../scenario/shard.ts";
 import type { RunOutcome } from "./execute.ts";
 import { runCandidate } from "./plan-run.ts";
@@ -28,6 +30,11 @@ export interface Verification {
   readonly values: readonly (number | null)[];
   readonly meets: boolean;
   readonly incomplete: boolean;
+  /**
+   * Mean node power over the power of the same nodes at full batch, P(C) (the paper's PU, 0.4-0.9 assumed,
+   * is power over P_max); null with a physical pool (its power has no single full-batch figure).
+   */
+  readonly powerUtilization: number | null;
 }
 
 export interface PlanResult {
@@ -134,7 +141,18 @@ export function startPlan(opts: PlanOptions): { done: Promise<PlanResult>; stop(
     const outcomes = await pool.done.finally(() => running.delete(pool));
     return outcomes.flatMap((o: RunOutcome | null, i) =>
       o
-        ? [{ label: configs[i].label, nodes: configs[i].nodes, outDir: o.outDir, summary: o.summary, values: slos.map((slo) => sloValue(o.summary, slo)), meets: meetsAll(o.summary, slos), incomplete: o.incomplete }]
+        ? [
+            {
+              label: configs[i].label,
+              nodes: configs[i].nodes,
+              outDir: o.outDir,
+              summary: o.summary,
+              values: slos.map((slo) => sloValue(o.summary, slo)),
+              meets: meetsAll(o.summary, slos),
+              incomplete: o.incomplete,
+              powerUtilization: powerUtilization(scenarios[i], o.summary),
+            },
+          ]
         : [],
     );
   }
@@ -146,6 +164,12 @@ export function startPlan(opts: PlanOptions): { done: Promise<PlanResult>; stop(
       for (const h of running) h.stop();
     },
   };
+}
+
+function powerUtilization(s: Scenario, summary: Summary): number | null {
+  if (s.pools.some((p) => p.physical) || summary.simulated_s <= 0) return null;
+  const fullW = s.pools.reduce((sum, p) => sum + p.nodes * nodePowerW(p.hardware, p.maxBatch), 0);
+  return summary.energy.node_wh / ((fullW * summary.simulated_s) / 3600);
 }
 
 /** Runs at most `n` of the functions given to it at once, the others in order as slots free up. */

@@ -34,7 +34,15 @@ export interface PlanReport {
   }[];
   readonly tried: readonly PlanCandidate[];
   readonly feasible: boolean;
-  readonly verifications: readonly { readonly label: string; readonly nodes: readonly number[]; readonly outDir: string; readonly summary: Summary; readonly values: readonly (number | null)[]; readonly meets: boolean }[];
+  readonly verifications: readonly {
+    readonly label: string;
+    readonly nodes: readonly number[];
+    readonly outDir: string;
+    readonly summary: Summary;
+    readonly values: readonly (number | null)[];
+    readonly meets: boolean;
+    readonly powerUtilization: number | null;
+  }[];
   readonly interrupted: boolean;
   readonly wallS: number;
 }
@@ -119,7 +127,17 @@ export function writePlanFiles(dir: string, r: PlanReport, plannedYaml: string |
       resolution: p.resolution,
       note: p.note,
     })),
-    verifications: r.verifications.map((v) => ({ label: v.label, nodes: v.nodes, meets: v.meets, gwh_per_day: v.summary.energy.gwh_per_day, latency: latencyOf(v.summary), slos: v.values, results: v.outDir })),
+    verifications: r.verifications.map((v) => ({
+      label: v.label,
+      nodes: v.nodes,
+      meets: v.meets,
+      gwh_per_day: v.summary.energy.gwh_per_day,
+      latency: latencyOf(v.summary),
+      slos: v.values,
+      mean_h: v.summary.utilization.mean_h,
+      power_utilization: v.powerUtilization,
+      results: v.outDir,
+    })),
     interrupted: r.interrupted,
     wall_s: r.wallS,
   };
