@@ -100,7 +100,7 @@ async function searchPool(opts: SearchOptions, i: number, stableNodes: number, s
   });
   if (blocked.length > 0) {
     const best = await ev(2 * sizedNodes);
-    return result(null, null, best, `infeasible: ${blocked.join("; ")} (at ${best.nodes} nodes, twice the sizing, the p99 reached is ${showValues(best, slos)})`);
+    return result(null, null, best, `infeasible: ${blocked.join("; ")} (at ${best.nodes} nodes, twice the sizing, the p99 reached is ${showValues(best, slos)}, at ${best.summary.energy.gwh_per_day.toPrecision(3)} GWh/day in the peak hour)`);
   }
 
   const first = await Promise.all(stableNodes < sizedNodes ? [ev(stableNodes), ev(sizedNodes)] : [ev(sizedNodes)]);
@@ -122,7 +122,7 @@ async function searchPool(opts: SearchOptions, i: number, stableNodes: number, s
     n = Number.isFinite(guess) ? Math.min(2 * n, Math.max(Math.ceil(1.1 * n), Math.ceil(guess * 1.05))) : Math.ceil(n * GROW);
     prev = lo;
     if (n > MAX_OVER_SIZED * sizedNodes) {
-      return result(null, lo, lo!, `infeasible: not met with up to ${lo!.nodes} nodes (${MAX_OVER_SIZED}x inferwatt size's count); p99 reached ${showValues(lo!, slos)}`);
+      return result(null, lo, lo!, `infeasible: not met with up to ${lo!.nodes} nodes (${MAX_OVER_SIZED}x inferwatt size's count); p99 reached ${showValues(lo!, slos)}, at ${lo!.summary.energy.gwh_per_day.toPrecision(3)} GWh/day in the peak hour`);
     }
     const t = await ev(n);
     if (t.meets) hi = t;
