@@ -29,7 +29,7 @@ export function planBase(file: string, set: readonly string[], seed: number | un
 /**
  * The shortened span a candidate is simulated over: a warm-up, then one hour at the peak of the day's
  * arrival profile (the busiest hour, the one a fixed fleet must be sized for), with the profile turned so
- * that the peak falls there. A scenario no longer than that (or without a daily cycle and shorter) runs as it is.
+ * that the peak falls there. A scenario without a daily cycle and no longer than the span runs as it is.
  */
 export interface Span {
   readonly warmupS: number;

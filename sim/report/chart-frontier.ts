@@ -47,7 +47,7 @@ export function frontierPoints(candidates: readonly FrontierCandidate[], poolCou
 
 export interface FrontierChartInput {
   readonly points: readonly FrontierPoint[];
-  /** The first SLO: its text and target. */
+  /** The target charted: its text and p99 target. */
   readonly slo: { readonly text: string; readonly targetS: number };
   /** The chosen configuration's point (null: infeasible). */
   readonly chosen: { readonly nodes: readonly number[]; readonly gwhPerDay: number; readonly p99S: number } | null;

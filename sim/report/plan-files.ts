@@ -153,13 +153,15 @@ td:not(:first-child),th:not(:first-child){text-align:right}figure{margin:2em 0}f
 /** report.html of a plan: the answer, the frontier, every pool's search, every candidate. */
 export function planHtml(r: PlanReport, createdAt: Date): string {
   const chosen = r.feasible ? r.pools.map((p) => p.chosen!.nodes) : null;
-  const cands = r.tried.filter((t) => t.seed === r.scenario.seed).map((t) => ({ poolIndex: t.poolIndex, nodes: t.nodes, gwhPerDay: t.summary.energy.gwh_per_day, p99S: t.values[0] }));
-  const points = frontierPoints(cands, r.pools.length, chosen);
   const peak = peakFigures(r, (p) => p.chosen);
-  const chart =
-    points.length > 0
-      ? frontierChart({ points, slo: r.slos[0], chosen: peak && chosen ? { nodes: chosen, gwhPerDay: peak.gwh_per_day, p99S: peak.latency[r.slos[0].text] } : null })
-      : "<p>No candidate finished.</p>";
+  // one frontier per target: GWh/day against that target's p99
+  const charts = r.slos.map((slo, k) => {
+    const cands = r.tried.filter((t) => t.seed === r.scenario.seed).map((t) => ({ poolIndex: t.poolIndex, nodes: t.nodes, gwhPerDay: t.summary.energy.gwh_per_day, p99S: t.values[k] }));
+    const points = frontierPoints(cands, r.pools.length, chosen);
+    return points.length > 0
+      ? frontierChart({ points, slo, chosen: peak && chosen ? { nodes: chosen, gwhPerDay: peak.gwh_per_day, p99S: peak.latency[slo.text] } : null })
+      : `<p>No candidate finished for ${esc(slo.text)}.</p>`;
+  });
   const j = planJson(r);
   const verified = r.verifications.map(
     (v) =>
@@ -180,9 +182,9 @@ export function planHtml(r: PlanReport, createdAt: Date): string {
 <p><b>${r.feasible ? `Feasible: ${j.chosen!.pools.map((p) => `${esc(p.name)} ${p.nodes}`).join(", ")} nodes, ${j.chosen!.gwh_per_day.toPrecision(4)} GWh/day.` : `Infeasible. ${esc((j.why ?? []).join(" "))}`}</b></p>
 <ul>${verified.join("")}</ul>
 <p>Candidates: each pool alone over a shortened span, ${esc(r.span.text)} (simulated ${(r.span.durationS / 3600).toFixed(2)} h, of which ${(r.span.warmupS / 60).toFixed(0)} min warm-up); GWh/day there is the peak hour's energy at a day's rate.</p>
-<figure>${chart}<figcaption>${esc(
+<figure>${charts.join("\n")}<figcaption>${esc(
     "Fleet configurations made of the candidates tried (pools share no queue: energy adds up, the fleet's p99 is at most the largest pool's). " +
-      "Blue: the Pareto front (no configuration has both less energy and a lower p99); grey: the others; dashed: the first SLO's target; circled: the chosen configuration.",
+      "One chart per target. Blue: the Pareto front (no configuration has both less energy and a lower p99); grey: the others; dashed: the target; circled: the chosen configuration.",
   )}</figcaption></figure>
 <table><thead><tr><th>pool</th><th>stable (u = 1)</th><th>sized (u = 0.8)</th><th>chosen</th><th>below</th><th style="text-align:left">search</th></tr></thead><tbody>${pools.join("")}</tbody></table>
 <h2>Every candidate</h2>
