@@ -16,6 +16,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   size: async () => (await import("./size-command.ts")).sizeCommand,
   paper: async () => (await import("./paper-command.ts")).paperCommand,
   node: async () => (await import("./node-command.ts")).nodeCommand,
+  sweep: async () => (await import("./sweep-command.ts")).sweepCommand,
   help: async () => helpCommand,
 };
 

@@ -27,8 +27,11 @@ export function visibleRows(rows: readonly CompareRowState[], room: number, line
   return shown.sort((a, b) => a - b);
 }
 
-/** inferwatt compare's live view: a row per scenario while they run; when the table is ready the app exits (the command prints it). */
-export function CompareApp({ store }: { store: Store<CompareState> }) {
+/**
+ * inferwatt compare's live view: a row per scenario while they run; when the table is ready the app exits (the command prints it).
+ * With `sweep` (the sweep's name): inferwatt sweep's, a row per run and a count of runs done in the title.
+ */
+export function CompareApp({ store, sweep }: { store: Store<CompareState>; sweep?: string }) {
   const { rows, final } = useStore(store);
   const { exit } = useApp();
   const terminal = useTerminalSize();
@@ -37,7 +40,13 @@ export function CompareApp({ store }: { store: Store<CompareState> }) {
   }, [final, exit]);
   const nameWidth = Math.max(...rows.map((r) => r.name.length));
   const names = rows.map((r) => r.name).join(" vs ");
-  const title = `inferwatt compare ${names}`.length <= terminal.columns ? names : `${rows.length} scenarios`;
+  const done = rows.filter((r) => r.status === "done").length;
+  const title =
+    sweep !== undefined
+      ? `${sweep}: ${done} of ${rows.length} runs done`
+      : `inferwatt compare ${names}`.length <= terminal.columns
+        ? names
+        : `${rows.length} scenarios`;
   // below the terminal's height (the title takes one line): a frame as tall makes ink clear the screen and scrollback
   const shown = visibleRows(rows, terminal.rows - 2, compareRowLines);
   const hidden = rows.filter((_, i) => !shown.includes(i));
@@ -45,7 +54,7 @@ export function CompareApp({ store }: { store: Store<CompareState> }) {
   return (
     <Box flexDirection="column">
       <Text>
-        <Text bold color="cyan">inferwatt compare</Text> {title}
+        <Text bold color="cyan">{sweep !== undefined ? "inferwatt sweep" : "inferwatt compare"}</Text> {title}
       </Text>
       {shown.map((i) => (
         <CompareRow key={i} row={rows[i]} nameWidth={nameWidth} columns={terminal.columns} />
