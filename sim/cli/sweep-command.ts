@@ -74,8 +74,9 @@ export async function sweepCommand(argv: string[], out: (s: string) => void): Pr
     if (values.out === undefined) throw new UsageError(`--index: expected --out DIR too, the sweep folder the runs share`);
     return indexCommand(sweep, index, values.out, { set, seed, verbose: values.verbose ?? false, shards: values.shards }, out);
   }
-  // every run is read before any starts (or is submitted): a wrong value is an error now, not on the cluster
-  for (let i = 0; i < runs; i++) runScenario(sweep, i);
+  // every point is read before any run starts (or is submitted): a wrong value is an error now, not on the cluster
+  // (a point's replications differ only in their seed)
+  for (let p = 0; p < sweep.points.length; p++) runScenario(sweep, p * sweep.replications);
   const shards = parseShards(values.shards, [{ file: sweep.base, scenario: runScenario(sweep, 0) }]);
   const dir = makeResultsDir(sweep.name, values.out, "results", values.force ?? false);
   writeFileAtomic(join(dir, "sweep.json"), sweepJson(sweep));

@@ -70,7 +70,8 @@ export function sweepFigures(s: Sweep, rows: readonly PointRow[]): string {
     return OUTPUTS.slice(0, 2)
       .map((o) => {
         const by = valuesByPoint(rows, s.points.length, o.key).map(mean);
-        const bars = s.keys.map((key, k) => ({ key, low: s.points[1 + 2 * k].set[key], high: s.points[2 + 2 * k].set[key], atLow: by[1 + 2 * k], atHigh: by[2 + 2 * k] }));
+        const first = (key: string) => key.split(",")[0];
+        const bars = s.keys.map((key, k) => ({ key, low: s.points[1 + 2 * k].set[first(key)], high: s.points[2 + 2 * k].set[first(key)], atLow: by[1 + 2 * k], atHigh: by[2 + 2 * k] }));
         return figure(
           tornadoChart(bars, by[0], `${o.label}: one input at a time`, o.label),
           `Each input at its low (blue) and high (orange) value with the others at the base; the widest swing first. Vertical line: the base point.`,

@@ -119,7 +119,7 @@ export function enumeratePoints(raw: RawSweep, kind: SweepKind, keys: readonly s
   }
   if (kind === "one_at_a_time") {
     const points: SweepPoint[] = [{ index: 0, set: {} }];
-    for (const k of keys) for (const v of raw.one_at_a_time![k]) points.push({ index: points.length, set: { [k]: v } });
+    for (const k of keys) for (const v of raw.one_at_a_time![k]) points.push({ index: points.length, set: linkedValues(k, v) });
     return points;
   }
   const { n, seed, ranges } = raw.sample!;
@@ -131,7 +131,7 @@ export function enumeratePoints(raw: RawSweep, kind: SweepKind, keys: readonly s
 }
 
 /**
- * A grid key's assignments for one of its values. A key of several paths joined by commas moves them
+ * A key's assignments for one of its values (grid, one_at_a_time). A key of several paths joined by commas moves them
  * together (`workload.classes.traditional.share,workload.classes.test-time-scaling.share: [[1, 0], [0.9, 0.1]]`,
  * shares that must sum to 1): each value is a list with one value per path.
  */
@@ -141,12 +141,13 @@ export function linkedValues(key: string, value: unknown): Record<string, unknow
   return Object.fromEntries(paths.map((p, i) => [p, (value as unknown[])[i]]));
 }
 
-/** A grid's linked keys whose values are not lists of one value per path. */
+/** Linked keys (grid, one_at_a_time) whose values are not lists of one value per path. */
 function linkedKeyProblems(raw: RawSweep): Problem[] {
-  return Object.entries(raw.grid ?? {}).flatMap(([key, values]) => {
+  const entries = [...Object.entries(raw.grid ?? {}).map(([k, v]) => ["grid", k, v] as const), ...Object.entries(raw.one_at_a_time ?? {}).map(([k, v]) => ["one_at_a_time", k, v] as const)];
+  return entries.flatMap(([kind, key, values]) => {
     const n = key.split(",").length;
     if (n === 1) return [];
-    return values.flatMap((v, i) => (Array.isArray(v) && v.length === n ? [] : [{ path: `grid.${key}.${i}`, message: gotExpected(v, `a list of ${n} values, one per key path of "${key}"`) }]));
+    return values.flatMap((v, i) => (Array.isArray(v) && v.length === n ? [] : [{ path: `${kind}.${key}.${i}`, message: gotExpected(v, `a list of ${n} values, one per key path of "${key}"`) }]));
   });
 }
 

@@ -3,7 +3,7 @@ import { strict } from "./strict.ts";
 
 /** A key path as `--set` takes it: dot-separated keys, list items by index or name (`pools.0.max_batch`). */
 const keyPath = z.string().regex(/^[^.=\s,]+(\.[^.=\s,]+)*$/, "a key path like facility.pue or pools.0.max_batch");
-/** In a grid, several key paths joined by commas move together (their values: lists, one value per path). */
+/** In a grid or one_at_a_time, several key paths joined by commas move together (their values: lists, one value per path). */
 const gridKey = z.string().regex(/^[^.=\s,]+(\.[^.=\s,]+)*(,[^.=\s,]+(\.[^.=\s,]+)*)*$/, "a key path like facility.pue, or several joined by commas");
 
 /** Most runs one sweep may ask for without --yes. */
@@ -24,9 +24,9 @@ export const rawSweepSchema = strict({
     .optional()
     .describe("key path -> list of values; the points are the cross product, the last key varying fastest; a key of several paths joined by commas moves them together (each value a list, one per path)"),
   one_at_a_time: z
-    .record(keyPath, z.tuple([z.unknown(), z.unknown()]))
+    .record(gridKey, z.tuple([z.unknown(), z.unknown()]))
     .optional()
-    .describe("key path -> [low, high]; point 0 is the base, then each key at low and at high with the others at base"),
+    .describe("key path -> [low, high]; point 0 is the base, then each key at low and at high with the others at base; a key of several paths joined by commas moves them together"),
   sample: strict({
     n: z.number().int().min(1).describe("points"),
     seed: z.number().int().min(0).describe("seed of the Latin hypercube"),
