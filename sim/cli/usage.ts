@@ -85,8 +85,8 @@ inferwatt sweep merge DIR
   --slurm       writes DIR/sweep.sbatch, the sbatch --array script, and prints how to submit it
   --k8s         writes DIR/sweep-job.yaml, a Kubernetes Indexed Job
   --yes         runs a sweep of more than 10,000 runs
-  merge DIR     writes points.csv, points.json and report.html from the runs in DIR; missing and
-                failed runs are listed, not fatal`;
+  sweep merge DIR writes points.csv, points.json and report.html from the runs in DIR; missing
+  and failed runs are listed, not fatal.`;
 
 /** Each command's help: its usage line, then what it does and its flags. */
 export const HELP: Record<string, string> = {
@@ -110,7 +110,7 @@ export const OVERVIEW = `inferwatt: the energy of serving large language models 
   inferwatt schema                       print the scenario JSON Schema
   inferwatt paper                        the paper's estimator, reproduced
   inferwatt node --model M --hardware H  one node from first principles
-  inferwatt sweep <sweep.yaml>           many points of a scenario, here or on a cluster
+  inferwatt sweep <sweep.yaml>           a scenario at many points, or on Slurm
   inferwatt help [command]               every command's flags, or one command's`;
 
 /** `inferwatt help`: the overview, then every command's help. */

@@ -29,6 +29,12 @@ export function valuesByPoint(rows: readonly PointRow[], points: number, output:
   return out;
 }
 
+/** A key as a chart names it: a linked key by its first path and how many move with it. */
+export const keyLabel = (key: string) => {
+  const paths = key.split(",");
+  return paths.length === 1 ? key : `${paths[0]} (+${paths.length - 1} linked)`;
+};
+
 const mean = (v: readonly number[]) => (v.length === 0 ? null : v.reduce((a, b) => a + b, 0) / v.length);
 const show = (v: unknown) => (typeof v === "string" ? v : JSON.stringify(v));
 
@@ -46,7 +52,7 @@ export function sweepFigures(s: Sweep, rows: readonly PointRow[]): string {
       const by = valuesByPoint(rows, s.points.length, o.key);
       const pts = s.points.map((p, i) => ({ x: p.set[first] as number | string, ys: by[i] }));
       const x = typeof pts[0].x === "number" || pts.every((p) => typeof p.x === "number") ? pts : pts.map((p) => ({ ...p, x: show(p.x) }));
-      return figure(sweepLineChart(x, `${o.label} over ${first}`, first, o.label), `${o.label} at each value of ${key}: the line joins the means over replications, dots are single runs.`);
+      return figure(sweepLineChart(x, `${o.label} over ${first}`, keyLabel(key), o.label), `${o.label} at each value of ${key.split(",").join(", ")}: the line joins the means over replications, dots are single runs.`);
     }).join("\n");
   }
   if (s.kind === "grid" && s.keys.length === 2) {
@@ -62,7 +68,7 @@ export function sweepFigures(s: Sweep, rows: readonly PointRow[]): string {
       .map((o) => {
         const by = valuesByPoint(rows, s.points.length, o.key).map(mean);
         const cells = Array.from({ length: na }, (_, i) => by.slice(i * nb, (i + 1) * nb));
-        return figure(heatMap(a, aValues, b, bList, cells, `${o.label}`, o.digits), `${o.label} over the grid (mean over replications); grey: not done.`);
+        return figure(heatMap(keyLabel(a), aValues, keyLabel(b), bList, cells, `${o.label}`, o.digits), `${o.label} over the grid (mean over replications); grey: not done.`);
       })
       .join("\n");
   }
@@ -71,7 +77,7 @@ export function sweepFigures(s: Sweep, rows: readonly PointRow[]): string {
       .map((o) => {
         const by = valuesByPoint(rows, s.points.length, o.key).map(mean);
         const first = (key: string) => key.split(",")[0];
-        const bars = s.keys.map((key, k) => ({ key, low: s.points[1 + 2 * k].set[first(key)], high: s.points[2 + 2 * k].set[first(key)], atLow: by[1 + 2 * k], atHigh: by[2 + 2 * k] }));
+        const bars = s.keys.map((key, k) => ({ key: keyLabel(key), low: s.points[1 + 2 * k].set[first(key)], high: s.points[2 + 2 * k].set[first(key)], atLow: by[1 + 2 * k], atHigh: by[2 + 2 * k] }));
         return figure(
           tornadoChart(bars, by[0], `${o.label}: one input at a time`, o.label),
           `Each input at its low (blue) and high (orange) value with the others at the base; the widest swing first. Vertical line: the base point.`,
@@ -91,7 +97,7 @@ export function sweepFigures(s: Sweep, rows: readonly PointRow[]): string {
     const scatters = s.keys.map((k) => {
       const xs = used.map((r) => r.set[k] as number);
       const ys = used.map((r) => r.gwh_per_day as number);
-      return scatterChart(xs, ys, `rho ${spearman(xs, ys).toFixed(2)}`, k, "GWh/day");
+      return scatterChart(xs, ys, `Spearman rho ${spearman(xs, ys).toFixed(2)}`, k, "GWh/day");
     });
     return table + `<figure>${scatters.join("")}<figcaption>GWh/day against each sampled input; rho: Spearman's rank correlation.</figcaption></figure>`;
   }
