@@ -11,6 +11,8 @@ import { tornadoOrder } from "../sim/report/chart-tornado.ts";
 import { sweepReportHtml } from "../sim/report/sweep-report.ts";
 import type { PointRow } from "../sim/report/sweep-folder.ts";
 import { inferwattInProcess as inferwatt } from "./cli-helpers.ts";
+import { sweepTitle } from "../sim/tui/CompareApp.tsx";
+import type { CompareRowState } from "../sim/tui/compare-state.ts";
 
 const SMALL = new URL("../scenarios/small.yaml", import.meta.url).pathname;
 const tmp = () => mkdtempSync(join(tmpdir(), "inferwatt-sweep-"));
@@ -197,6 +199,14 @@ describe("sensitivity", () => {
     expect(svgs(`grid: { facility.pue: [1.1, 1.2], pools.0.max_batch: [64, 128, 256] }`)).toBe(2);
     expect(svgs(`one_at_a_time: { facility.pue: [1.1, 1.5], pools.0.max_batch: [64, 512] }`)).toBe(2);
     expect(svgs(`sample: { n: 6, seed: 1, ranges: { facility.pue: [1.1, 1.5], facility.orchestration_overhead: [0, 0.2] } }`)).toBe(2);
+  });
+});
+
+describe("the live view's title", () => {
+  it("counts runs done and running, and the time left: mean wall time of those done x runs left / runs at once", () => {
+    const row = (status: string, wall = 0) => ({ name: "x", status, progress: null, outcome: status === "done" ? { summary: { sim: { wall_s: wall } } } : null });
+    const rows = [row("done", 10), row("done", 20), row("running"), row("running"), row("queued"), row("queued")] as unknown as CompareRowState[];
+    expect(sweepTitle("s", rows)).toBe("s: 2 of 6 runs done, 2 running, ETA 30 s");
   });
 });
 

@@ -5,6 +5,7 @@ import type { CompareRowState, CompareState } from "./compare-state.ts";
 import type { Store } from "./store.ts";
 import { useStore } from "./use-store.ts";
 import { useTerminalSize } from "./use-terminal-size.ts";
+import { wallTime } from "../text/format.ts";
 
 /**
  * The rows to show in `room` lines: all when they fit; otherwise the running ones first, then others
@@ -28,6 +29,18 @@ export function visibleRows(rows: readonly CompareRowState[], room: number, line
 }
 
 /**
+ * A sweep's title line: runs done and running, and the time left: the mean wall time of the runs done
+ * times the runs left, over the runs at once.
+ */
+export function sweepTitle(sweep: string, rows: readonly CompareRowState[]): string {
+  const walls = rows.flatMap((r) => (r.status === "done" && r.outcome ? [r.outcome.summary.sim.wall_s] : []));
+  const running = rows.filter((r) => r.status === "running").length;
+  const left = rows.filter((r) => r.status === "queued").length + running;
+  const eta = walls.length > 0 && running > 0 ? `, ETA ${wallTime((walls.reduce((a, b) => a + b, 0) / walls.length) * (left / running))}` : "";
+  return `${sweep}: ${walls.length} of ${rows.length} runs done, ${running} running${eta}`;
+}
+
+/**
  * inferwatt compare's live view: a row per scenario while they run; when the table is ready the app exits (the command prints it).
  * With `sweep` (the sweep's name): inferwatt sweep's, a row per run and a count of runs done in the title.
  */
@@ -40,10 +53,9 @@ export function CompareApp({ store, sweep }: { store: Store<CompareState>; sweep
   }, [final, exit]);
   const nameWidth = Math.max(...rows.map((r) => r.name.length));
   const names = rows.map((r) => r.name).join(" vs ");
-  const done = rows.filter((r) => r.status === "done").length;
   const title =
     sweep !== undefined
-      ? `${sweep}: ${done} of ${rows.length} runs done`
+      ? sweepTitle(sweep, rows)
       : `inferwatt compare ${names}`.length <= terminal.columns
         ? names
         : `${rows.length} scenarios`;
