@@ -16,6 +16,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   size: async () => (await import("./size-command.ts")).sizeCommand,
   paper: async () => (await import("./paper-command.ts")).paperCommand,
   node: async () => (await import("./node-command.ts")).nodeCommand,
+  sweep: async () => (await import("./sweep-command.ts")).sweepCommand,
   help: async () => helpCommand,
 };
 
@@ -46,7 +47,7 @@ export async function main(argv: string[], out = (s: string) => process.stdout.w
     return (await (await command())(joinNegativeValues(rest), out)) ?? 0;
   } catch (e) {
     if (e instanceof ScenarioError) {
-      err(`inferwatt ${name}: the scenario is not valid:\n${e.message}\n`);
+      err(`inferwatt ${name}: the ${name === "sweep" ? "sweep (or its base scenario)" : "scenario"} is not valid:\n${e.message}\n`);
       return 2;
     }
     if (e instanceof UsageError || isParseArgsError(e)) {
