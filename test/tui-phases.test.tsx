@@ -90,6 +90,16 @@ describe("the compare view with physical pools", () => {
     expect(finished[1]).toBe("         prefill 6% · decode 84% · idle 10%   KV 35% full");
   });
 
+  it("CompareRow: a run done before its first progress snapshot shows its results, not a bare status", () => {
+    const quick = { name: "quick", status: "done", progress: null, outcome: done.outcome } as unknown as CompareRowState;
+    const s = done.outcome.summary;
+    const line = plain(render(<CompareRow row={quick} nameWidth={8} columns={100} />).lastFrame())[0];
+    expect(line).toContain(`${s.energy.gwh_per_day.toFixed(3)} GWh/day`);
+    expect(line).toContain(`${s.per_query_wh.attributed.p50.toFixed(3)} Wh/query`);
+    expect(line).toMatch(/done in /);
+    expect(compareRowLines(quick)).toBe(1);
+  });
+
   it("CompareRow's phase line fits narrow terminals: less indented, then shorter, then cut", () => {
     const phaseLine = (columns: number) => plain(render(<CompareRow row={running} nameWidth={20} columns={columns} />).lastFrame())[1];
     expect(phaseLine(80)).toBe(`${" ".repeat(21)}prefill 20% · decode 65% · idle 15%   KV 63% full`);

@@ -17,6 +17,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   plan: async () => (await import("./plan-command.ts")).planCommand,
   paper: async () => (await import("./paper-command.ts")).paperCommand,
   node: async () => (await import("./node-command.ts")).nodeCommand,
+  sweep: async () => (await import("./sweep-command.ts")).sweepCommand,
   help: async () => helpCommand,
 };
 
@@ -47,7 +48,7 @@ export async function main(argv: string[], out = (s: string) => process.stdout.w
     return (await (await command())(joinNegativeValues(rest), out)) ?? 0;
   } catch (e) {
     if (e instanceof ScenarioError) {
-      err(`inferwatt ${name}: the scenario is not valid:\n${e.message}\n`);
+      err(`inferwatt ${name}: the ${name === "sweep" ? "sweep (or its base scenario)" : "scenario"} is not valid:\n${e.message}\n`);
       return 2;
     }
     if (e instanceof UsageError || isParseArgsError(e)) {

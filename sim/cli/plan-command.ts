@@ -84,7 +84,7 @@ export async function planCommand(argv: string[], out: (s: string) => void): Pro
   });
   const interrupt = onInterrupt(() => plan.stop());
   try {
-    const view = liveView ? liveView.showCompareLive(store, `inferwatt plan ${base.scenario.name}`) : null;
+    const view = liveView ? liveView.showCompareLive(store, undefined, `inferwatt plan ${base.scenario.name}`) : null;
     const result = await plan.done;
     updates.close();
     if (view) {

@@ -1,5 +1,6 @@
 import { scenarioJsonSchema } from "../scenario-file/json-schema.ts";
 import { loadScenario } from "../scenario-file/load.ts";
+import { sweepJsonSchema } from "../scenario-file/sweep-schema.ts";
 import { UsageError } from "../scenario/errors.ts";
 import { parseFlags } from "./parse-flags.ts";
 
@@ -17,6 +18,7 @@ export function validateCommand(argv: string[], out: (s: string) => void): void 
 }
 
 export function schemaCommand(argv: string[], out: (s: string) => void): void {
-  if (argv.length !== 0) throw new UsageError("usage: inferwatt schema (takes no arguments)");
-  out(JSON.stringify(scenarioJsonSchema(), null, 2) + "\n");
+  const sweep = argv.length === 1 && argv[0] === "--sweep";
+  if (argv.length !== 0 && !sweep) throw new UsageError("usage: inferwatt schema [--sweep] (no other arguments)");
+  out(JSON.stringify(sweep ? sweepJsonSchema() : scenarioJsonSchema(), null, 2) + "\n");
 }

@@ -43,10 +43,10 @@ export const SIZE_USAGE = `inferwatt size <scenario.yaml> [--utilization U] [--s
   Nodes per pool that serve the scenario's peak hour with the offered work at U (default 0.8) of what
   the nodes deliver at full batch: ceil(peak queries/s x mean work per query / U).`;
 
-export const SCHEMA_USAGE = `inferwatt schema
+export const SCHEMA_USAGE = `inferwatt schema [--sweep]
 
   Prints the JSON Schema of scenario files (also in scenarios/scenario.schema.json), for editors that
-  complete and check YAML.`;
+  complete and check YAML; with --sweep, that of sweep files (scenarios/sweep.schema.json).`;
 
 export const PAPER_USAGE = `inferwatt paper [--params joule|v1] [--samples N] [--seed N] [--input-tokens N] [--power-proportional] [--json]
 
@@ -86,6 +86,23 @@ export const PLAN_USAGE = `inferwatt plan <scenario.yaml> --slo <metric>_p99[:<c
   --verify-below  also run the fleet one step below the chosen counts on the full scenario
   --seed N, --set k=v, --out DIR, --no-tui, --verbose, --force: as for inferwatt run`;
 
+export const SWEEP_USAGE = `inferwatt sweep <sweep.yaml> [--out DIR] [--jobs N] [--seed N] [--set key.path=value ...] [--index I | --slurm [--partition P] [--time T] | --k8s [--image IMAGE]] [--yes] [--no-tui] [--verbose] [--force]
+inferwatt sweep merge DIR
+
+  Runs every point of a sweep file (a base scenario and a grid, one_at_a_time or sample over key paths,
+  docs/sweeps.md) in worker threads, with the live view of compare, and writes results/<name>-<UTC time>/
+  (or --out DIR): a results folder per run in points/, points.csv, points.json, report.html, sweep.json.
+  --jobs N      runs at once (default: the machine's cores / --shards)
+  --seed N      replaces the base seed; replication k of every point runs with seed + k
+  --set k=v     overrides one key of every point (repeatable), e.g. --set duration=1h
+  --index I     runs run I alone into --out DIR, a folder the runs share (a Slurm array task:
+                --index $SLURM_ARRAY_TASK_ID; a Kubernetes Indexed Job: $JOB_COMPLETION_INDEX)
+  --slurm       writes DIR/sweep.sbatch, the sbatch --array script, and prints how to submit it
+  --k8s         writes DIR/sweep-job.yaml, a Kubernetes Indexed Job
+  --yes         runs a sweep of more than 10,000 runs
+  sweep merge DIR writes points.csv, points.json and report.html from the runs in DIR; missing
+  and failed runs are listed, not fatal.`;
+
 /** Each command's help: its usage line, then what it does and its flags. */
 export const HELP: Record<string, string> = {
   run: RUN_USAGE,
@@ -95,6 +112,7 @@ export const HELP: Record<string, string> = {
   schema: SCHEMA_USAGE,
   paper: PAPER_USAGE,
   node: NODE_USAGE,
+  sweep: SWEEP_USAGE,
   plan: PLAN_USAGE,
 };
 
@@ -109,6 +127,7 @@ export const OVERVIEW = `inferwatt: the energy of serving large language models 
   inferwatt schema                       print the scenario JSON Schema
   inferwatt paper                        the paper's estimator, reproduced
   inferwatt node --model M --hardware H  one node from first principles
+  inferwatt sweep <sweep.yaml>           a scenario at many points, or on Slurm
   inferwatt help [command]               every command's flags, or one command's`;
 
 /** `inferwatt help`: the overview, then every command's help. */

@@ -8,6 +8,11 @@ export interface PoolEvents {
   readonly onStart?: (index: number) => void;
   readonly onProgress?: (index: number, p: SimProgress) => void;
   readonly onDone?: (index: number, outcome: RunOutcome) => void;
+  /**
+   * Given: a job that fails is reported here, its outcome stays null and the others go on (a sweep);
+   * absent: a failed job stops the others and the pool's promise rejects (a comparison).
+   */
+  readonly onError?: (index: number, error: unknown) => void;
 }
 
 export interface PoolHandle {
@@ -38,6 +43,10 @@ export function runPool(jobs: readonly RunJob[], events: PoolEvents = {}, concur
         running.add(handle);
         outcomes[i] = await handle.done;
       } catch (e) {
+        if (events.onError) {
+          events.onError(i, e);
+          continue;
+        }
         stop(); // a failed run fails the whole comparison: end the others too
         throw e;
       } finally {

@@ -5,6 +5,7 @@ import type { CompareRowState, CompareState } from "./compare-state.ts";
 import type { Store } from "./store.ts";
 import { useStore } from "./use-store.ts";
 import { useTerminalSize } from "./use-terminal-size.ts";
+import { wallTime } from "../text/format.ts";
 
 /**
  * The rows to show in `room` lines: all when they fit; otherwise the running ones first, then others
@@ -28,10 +29,23 @@ export function visibleRows(rows: readonly CompareRowState[], room: number, line
 }
 
 /**
- * inferwatt compare's live view: a row per scenario while they run; when the table is ready the app exits (the command prints it).
- * inferwatt plan shows its candidates in it, a row each as it starts, under its own `title`.
+ * A sweep's title line: runs done and running, and the time left: the mean wall time of the runs done
+ * times the runs left, over the runs at once.
  */
-export function CompareApp({ store, title: given }: { store: Store<CompareState>; title?: string }) {
+export function sweepTitle(sweep: string, rows: readonly CompareRowState[]): string {
+  const walls = rows.flatMap((r) => (r.status === "done" && r.outcome ? [r.outcome.summary.sim.wall_s] : []));
+  const running = rows.filter((r) => r.status === "running").length;
+  const left = rows.filter((r) => r.status === "queued").length + running;
+  const eta = walls.length > 0 && running > 0 ? `, ETA ${wallTime((walls.reduce((a, b) => a + b, 0) / walls.length) * (left / running))}` : "";
+  return `${sweep}: ${walls.length} of ${rows.length} runs done, ${running} running${eta}`;
+}
+
+/**
+ * inferwatt compare's live view: a row per scenario while they run; when the table is ready the app exits (the command prints it).
+ * With `sweep` (the sweep's name): inferwatt sweep's, a row per run and a count of runs done in the title.
+ * With `title`: that line instead (inferwatt plan, a row per candidate as it starts).
+ */
+export function CompareApp({ store, sweep, title: given }: { store: Store<CompareState>; sweep?: string; title?: string }) {
   const { rows, final } = useStore(store);
   const { exit } = useApp();
   const terminal = useTerminalSize();
@@ -40,18 +54,23 @@ export function CompareApp({ store, title: given }: { store: Store<CompareState>
   }, [final, exit]);
   const nameWidth = Math.max(0, ...rows.map((r) => r.name.length));
   const names = rows.map((r) => r.name).join(" vs ");
-  const title = `inferwatt compare ${names}`.length <= terminal.columns ? names : `${rows.length} scenarios`;
+  const title =
+    sweep !== undefined
+      ? sweepTitle(sweep, rows)
+      : `inferwatt compare ${names}`.length <= terminal.columns
+        ? names
+        : `${rows.length} scenarios`;
   // below the terminal's height (the title takes one line): a frame as tall makes ink clear the screen and scrollback
   const shown = visibleRows(rows, terminal.rows - 2, compareRowLines);
   const hidden = rows.filter((_, i) => !shown.includes(i));
   const count = (status: string) => hidden.filter((r) => r.status === status).length;
   return (
     <Box flexDirection="column">
-      {given ? (
+      {given !== undefined ? (
         <Text bold color="cyan">{given}</Text>
       ) : (
         <Text>
-          <Text bold color="cyan">inferwatt compare</Text> {title}
+          <Text bold color="cyan">{sweep !== undefined ? "inferwatt sweep" : "inferwatt compare"}</Text> {title}
         </Text>
       )}
       {shown.map((i) => (

@@ -39,6 +39,17 @@ function phaseLine(phases: NonNullable<ReturnType<typeof comparePhases>>, nameWi
 export function CompareRow({ row, nameWidth, columns = Infinity }: { row: CompareRowState; nameWidth: number; columns?: number }) {
   const name = row.name.padEnd(nameWidth);
   const p = row.progress;
+  if (!p && row.outcome) {
+    // a run that finished before its first progress snapshot arrived (a short one): its results alone
+    const s = row.outcome.summary;
+    return (
+      <Text>
+        {name} <ProgressBar fraction={1} width={columns < 80 ? 6 : 12} color="cyan" />
+        <Text color="yellow">{`  ${fixed(s.energy.gwh_per_day, 3)} GWh/day`}</Text>
+        {`  ${fixed(s.per_query_wh.attributed.p50, 3)} Wh/query  ${row.outcome.incomplete ? "stopped early" : `done in ${wallTime(s.sim.wall_s)}`}`}
+      </Text>
+    );
+  }
   if (row.status === "queued" || row.status === "skipped" || !p) {
     return (
       <Text>
