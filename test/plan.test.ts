@@ -90,13 +90,13 @@ describe("the plan's shortened span and frontier", () => {
   it("the Pareto front: configurations no other beats on both energy and p99", () => {
     // two pools, their candidates (nodes, GWh/day, p99): fleet p99 is the larger pool's, energy the sum
     const cands = [
-      { poolIndex: 0, nodes: 10, gwhPerDay: 1, p99S: 50 },
-      { poolIndex: 0, nodes: 12, gwhPerDay: 1.25, p99S: 20 },
-      { poolIndex: 1, nodes: 5, gwhPerDay: 0.5, p99S: 30 },
-      { poolIndex: 1, nodes: 6, gwhPerDay: 0.75, p99S: 10 },
+      { poolIndex: 0, label: "10", gwhPerDay: 1, p99S: 50 },
+      { poolIndex: 0, label: "12", gwhPerDay: 1.25, p99S: 20 },
+      { poolIndex: 1, label: "5", gwhPerDay: 0.5, p99S: 30 },
+      { poolIndex: 1, label: "6", gwhPerDay: 0.75, p99S: 10 },
     ];
-    const pts = frontierPoints(cands, 2, [12, 6]);
-    const key = (p: { nodes: readonly number[] }) => p.nodes.join("+");
+    const pts = frontierPoints(cands, 2, ["12", "6"]);
+    const key = (p: { labels: readonly string[] }) => p.labels.join("+");
     expect(pts.map((p) => [key(p), p.gwhPerDay, p.p99S, p.pareto])).toEqual([
       ["12+6", 2, 20, true],
       ["12+5", 1.75, 30, true],

@@ -1,9 +1,10 @@
 import { availableParallelism } from "node:os";
 import { join } from "node:path";
-import { startPlan, type PlanResult } from "../jobs/plan.ts";
+import { chosenPatches, startPlan, type PlanResult } from "../jobs/plan.ts";
 import { planBase, plannedYaml, type PlanBase } from "../jobs/plan-scenarios.ts";
 import { fmtS, showValues } from "../jobs/plan-search.ts";
 import { parseSlo, type Slo } from "../jobs/plan-slo.ts";
+import { parseVary, poolVariants } from "../jobs/plan-vary.ts";
 import { planJson, writePlanFiles } from "../report/plan-files.ts";
 import { makeResultsDir } from "../report/results-dir.ts";
 import { UsageError } from "../scenario/errors.ts";
@@ -21,6 +22,7 @@ export async function planCommand(argv: string[], out: (s: string) => void): Pro
     args: argv,
     options: {
       slo: { type: "string", multiple: true },
+      vary: { type: "string", multiple: true },
       json: { type: "boolean" },
       "verify-below": { type: "boolean" },
       out: { type: "string" },
@@ -36,8 +38,11 @@ export async function planCommand(argv: string[], out: (s: string) => void): Pro
   if (positionals.length !== 1) throw new UsageError(`expected one scenario file, got ${positionals.length}; usage: ${PLAN_USAGE.split("\n")[0]}`);
   if (!values.slo || values.slo.length === 0) throw new UsageError(`--slo: got nothing; expected at least one latency target, e.g. --slo ttft_p99=1 --slo e2e_p99=60`);
   const slos = values.slo.map(parseSlo);
+  const vary = parseVary(values.vary ?? []);
   const base = planBase(positionals[0], values.set ?? [], parseIntFlag("--seed", values.seed, 0));
   checkSlos(base, slos);
+  const variants = poolVariants(base, vary);
+  const configs = variants.reduce((n, vs) => n + vs.length, 0);
   const json = values.json ?? false;
   const verbose = values.verbose ?? false;
   const dir = makeResultsDir(`plan-${base.scenario.name}`, values.out, "results", values.force ?? false);
@@ -51,10 +56,13 @@ export async function planCommand(argv: string[], out: (s: string) => void): Pro
   const rowOf = new Map<number, number>();
   const plainOf = new Map<number, (p: Parameters<ReturnType<typeof plainProgress>>[0]) => void>();
   const cores = availableParallelism();
-  say(`plan ${base.scenario.name}: ${slos.map((s) => s.text).join(", ")}; ${base.scenario.pools.length} pool(s) searched at once on ${cores} cores\n`);
+  say(
+    `plan ${base.scenario.name}: ${slos.map((s) => s.text).join(", ")}; ${base.scenario.pools.length} pool(s)${configs > variants.length ? ` in ${configs} configurations (--vary ${(values.vary ?? []).join(", ")})` : ""} searched at once on ${cores} cores\n`,
+  );
   const plan = startPlan({
     base,
     slos,
+    variants,
     cores,
     dir,
     verifyBelow: values["verify-below"] ?? false,
@@ -78,7 +86,7 @@ export async function planCommand(argv: string[], out: (s: string) => void): Pro
           return updateRow(s, i, { name, status: "done", outcome: { summary, outDir: "", incomplete: summary.state !== "completed" } });
         });
         if (tried && !live)
-          say(`  tried ${tried.pool} ${tried.nodes} nodes${tried.seed !== base.scenario.seed ? " (seed+1)" : ""}: ${showValues(tried, slos)}, ${summary.energy.gwh_per_day.toPrecision(4)} GWh/day at the peak: ${tried.meets ? "meets" : "misses"}\n`);
+          say(`  tried ${tried.pool} ${tried.nodes} nodes${variants[tried.poolIndex][tried.variantIndex].label ? ` (${variants[tried.poolIndex][tried.variantIndex].label})` : ""}${tried.seed !== base.scenario.seed ? " (seed+1)" : ""}: ${showValues(tried, slos)}, ${summary.energy.gwh_per_day.toPrecision(4)} GWh/day at the peak: ${tried.meets ? "meets" : "misses"}\n`);
       },
     },
   });
@@ -91,7 +99,7 @@ export async function planCommand(argv: string[], out: (s: string) => void): Pro
       store.set((s) => ({ ...s, final: { table: { header: [], rows: [], note: "" }, dir } }));
       await view;
     }
-    const planned = result.feasible ? plannedYaml(base, result.pools.map((p) => p.chosen!.nodes), plannedHeader(base, slos, result)) : null;
+    const planned = result.feasible ? plannedYaml(base, result.pools.map((p) => p.chosen!.nodes), plannedHeader(base, slos, result, values.vary ?? []), chosenPatches(result.pools)) : null;
     const report = { ...result, scenario: { name: base.scenario.name, file: base.file, seed: base.scenario.seed, pools: base.scenario.pools }, slos };
     writePlanFiles(dir, report, planned);
     if (json) out(JSON.stringify(planJson(report), null, 2) + "\n");
@@ -119,11 +127,13 @@ function checkSlos(base: PlanBase, slos: readonly Slo[]): void {
   }
 }
 
-function plannedHeader(base: PlanBase, slos: readonly Slo[], r: PlanResult): string[] {
+function plannedHeader(base: PlanBase, slos: readonly Slo[], r: PlanResult, vary: readonly string[]): string[] {
   const v = r.verifications.find((x) => x.label === "chosen");
   return [
-    `Planned by inferwatt plan ${base.file} ${slos.map((s) => `--slo ${s.text}`).join(" ")} (seed ${base.scenario.seed}):`,
-    `the fewest nodes per pool that meet every SLO in the peak hour (${r.pools.map((p) => `${p.pool} ${p.chosen!.nodes}`).join(", ")}).`,
+    `Planned by inferwatt plan ${base.file} ${slos.map((s) => `--slo ${s.text}`).join(" ")}${vary.map((x) => ` --vary ${x}`).join("")} (seed ${base.scenario.seed}):`,
+    vary.length === 0
+      ? `the fewest nodes per pool that meet every SLO in the peak hour (${r.pools.map((p) => `${p.pool} ${p.chosen!.nodes}`).join(", ")}).`
+      : `per pool, the configuration of least energy in the peak hour that meets every SLO (${r.pools.map((p) => `${p.pool} ${p.chosen!.nodes}${p.variant.label ? ` at ${p.variant.label}` : ""}`).join(", ")}).`,
     ...(v ? [`On the full scenario: ${v.summary.energy.gwh_per_day.toPrecision(4)} GWh/day; ${slos.map((s, k) => `${s.text.split("=")[0]} ${fmtS(v.values[k])}`).join(", ")}.`] : []),
     `Run it: inferwatt run <this file>`,
   ];

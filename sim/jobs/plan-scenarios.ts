@@ -16,12 +16,10 @@ export interface PlanBase {
   readonly scenario: Scenario;
 }
 
-/** The scenario to plan; a UsageError for what plan cannot search (trace replay, autoscaled pools). */
+/** The scenario to plan; a UsageError for what plan cannot search (a trace replay). */
 export function planBase(file: string, set: readonly string[], seed: number | undefined): PlanBase {
   const scenario = loadScenario(file, { set, seed });
   if (scenario.workload.trace) throw new UsageError(`${file}: workload.trace: plan needs generated arrivals (a trace replay has no peak hour to shorten the search to); not yet supported`);
-  const scaled = scenario.pools.find((p) => p.autoscale);
-  if (scaled) throw new UsageError(`${file}: pools.${scaled.name}.autoscale: plan searches fixed fleets (node counts); remove the autoscale block to plan the pool`);
   const raw = applySet(parseYamlText(readFileSync(file, "utf8"), file), set) as Tree;
   return { file, tree: { ...raw, seed: scenario.seed }, scenario };
 }
@@ -72,7 +70,7 @@ export function poolShare(s: Scenario, poolIndex: number): number {
  * class's Poisson stream is a Poisson stream of its own), nothing else. Pools do not share queues or nodes,
  * so a pool's latency does not depend on the others.
  */
-export function poolCandidateTree(base: PlanBase, poolIndex: number, nodes: number, span: Span): Tree {
+export function poolCandidateTree(base: PlanBase, poolIndex: number, nodes: number, span: Span, patch: Tree = {}): Tree {
   const s = base.scenario;
   const pool = s.pools[poolIndex];
   const share = poolShare(s, poolIndex);
@@ -88,16 +86,29 @@ export function poolCandidateTree(base: PlanBase, poolIndex: number, nodes: numb
       ...base.tree,
       name: `${s.name}-${pool.name}`,
       workload: { ...workload, queries_per_day: s.workload.queriesPerDay * share, classes },
-      pools: [{ ...rawPool, nodes }],
+      pools: [withNodes({ ...rawPool, ...patch }, nodes)],
     },
     span,
   );
 }
 
-/** The whole fleet with these node counts per pool (the full scenario's span unless `span` is given). */
-export function fleetTree(base: PlanBase, nodes: readonly number[], span?: Span): Tree {
-  const tree = { ...base.tree, pools: (base.tree.pools as Tree[]).map((p, i) => ({ ...p, nodes: nodes[i] })) };
+/**
+ * The whole fleet with these node counts per pool (the full scenario's span unless `span` is given), each
+ * pool's keys in `patches` (plan-vary.ts) merged in.
+ */
+export function fleetTree(base: PlanBase, nodes: readonly number[], span?: Span, patches?: readonly Tree[]): Tree {
+  const tree = { ...base.tree, pools: (base.tree.pools as Tree[]).map((p, i) => withNodes({ ...p, ...patches?.[i] }, nodes[i])) };
   return span ? withSpan(tree, span) : tree;
+}
+
+/**
+ * A pool with `nodes` nodes. An autoscaled pool's nodes are the ceiling its autoscaler may use: its
+ * `autoscale.max` becomes the count (and `min` at most that).
+ */
+function withNodes(pool: Tree, nodes: number): Tree {
+  const a = pool.autoscale as Tree | undefined;
+  if (!a) return { ...pool, nodes };
+  return { ...pool, nodes, autoscale: { ...a, max: nodes, ...(typeof a.min === "number" && a.min > nodes ? { min: nodes } : {}) } };
 }
 
 function withSpan(tree: Tree, span: Span): Tree {
@@ -114,7 +125,7 @@ function withSpan(tree: Tree, span: Span): Tree {
 /** A tree as a resolved scenario (named after the plan's file in errors). */
 export const treeScenario = (base: PlanBase, tree: Tree, seed?: number) => scenarioFromTree(tree, base.file, seed === undefined ? {} : { seed });
 
-/** planned.yaml: the scenario with the chosen node counts, runnable with inferwatt run. */
-export function plannedYaml(base: PlanBase, nodes: readonly number[], header: readonly string[]): string {
-  return header.map((l) => `# ${l}`).join("\n") + "\n" + stringify(fleetTree(base, nodes), { lineWidth: 0 });
+/** planned.yaml: the scenario with the chosen node counts (and keys varied), runnable with inferwatt run. */
+export function plannedYaml(base: PlanBase, nodes: readonly number[], header: readonly string[], patches?: readonly Tree[]): string {
+  return header.map((l) => `# ${l}`).join("\n") + "\n" + stringify(fleetTree(base, nodes, undefined, patches), { lineWidth: 0 });
 }

@@ -3,14 +3,20 @@ import { sizePools } from "../fleet/offered-work.ts";
 import type { Summary } from "../report/summary.ts";
 import type { Scenario } from "../scenario/types.ts";
 import type { Slo } from "./plan-slo.ts";
+import type { Variant } from "./plan-vary.ts";
 
-/** One simulated candidate: a pool alone with `nodes` nodes over the shortened span. */
+/** One simulated candidate: a pool alone with `nodes` nodes (in one of its variants) over the shortened span. */
 export interface Tried {
   /** Order in which candidates finished, from 1. */
   readonly id: number;
   readonly pool: string;
   readonly poolIndex: number;
+  /** Index into the pool's variants (plan-vary.ts; 0 without --vary). */
+  readonly variantIndex: number;
   readonly nodes: number;
+  readonly maxBatch: number;
+  /** The autoscaler's target; null for a fixed pool. */
+  readonly targetUtilization: number | null;
   readonly seed: number;
   readonly summary: Summary;
   /** The p99 each SLO is about, seconds (null: the pool serves none of its queries). */
@@ -18,12 +24,17 @@ export interface Tried {
   readonly meets: boolean;
 }
 
-/** Simulates pool `poolIndex` with `nodes` nodes, on the plan's seed (offset 0) or a second one (1). */
-export type Evaluate = (poolIndex: number, nodes: number, seedOffset: 0 | 1) => Promise<Tried>;
+/** Simulates pool `poolIndex` in variant `variantIndex` with `nodes` nodes, on the plan's seed (offset 0) or a second one (1). */
+export type Evaluate = (poolIndex: number, variantIndex: number, nodes: number, seedOffset: 0 | 1) => Promise<Tried>;
 
-/** How one pool's search ended. */
+/** How one pool's search ended (with --vary: the search of its chosen variant, the others in `variants`). */
 export interface PoolPlan {
   readonly pool: string;
+  /** The variant of the chosen count (infeasible: of the best reached). */
+  readonly variantIndex: number;
+  readonly variant: Variant;
+  /** With --vary: every variant's search, in the pool's variant order; else this one alone. */
+  readonly variants: readonly VariantPlan[];
   /** Nodes that carry the peak's work at full batch (utilization 1): the plan never goes below (the queue would grow through the peak). */
   readonly stableNodes: number;
   /** inferwatt size's count (utilization 0.8): where the search starts. */
@@ -40,8 +51,18 @@ export interface PoolPlan {
   readonly note: string;
 }
 
+/** One variant's search. */
+export interface VariantPlan {
+  readonly variant: Variant;
+  readonly chosen: Tried | null;
+  readonly best: Tried;
+  readonly note: string;
+}
+
 export interface SearchOptions {
   readonly scenario: Scenario;
+  /** Each pool's variants (at least one each) and the scenario each is sized and floored on. */
+  readonly variants: readonly (readonly { readonly variant: Variant; readonly scenario: Scenario }[])[];
   readonly slos: readonly Slo[];
   readonly evaluate: Evaluate;
   /** Cores: a bisection round of a pool simulates cores / (pools still searching) candidates at once (at least 1). */
@@ -57,32 +78,59 @@ const MAX_OVER_SIZED = 16;
 /** Steps up when a count passes on one seed and fails on the other, before the search gives up. */
 const MAX_GUARD_STEPS = 8;
 
-/** Searches every pool at once (pools share no queue and no node, so each is searched on its own). */
+/**
+ * Searches every pool, and every variant of each, at once (pools share no queue and no node, so each is
+ * searched on its own); a pool's variant of least energy at the peak among those that met every SLO wins.
+ */
 export async function searchPools(opts: SearchOptions): Promise<PoolPlan[]> {
-  const at08 = sizePools(opts.scenario, 0.8);
-  const at1 = sizePools(opts.scenario, 1);
-  let searching = opts.scenario.pools.length;
+  const sizing = new Map<Scenario, { at08: ReturnType<typeof sizePools>; at1: ReturnType<typeof sizePools> }>();
+  const sized = (s: Scenario) => {
+    if (!sizing.has(s)) sizing.set(s, { at08: sizePools(s, 0.8), at1: sizePools(s, 1) });
+    return sizing.get(s)!;
+  };
+  const units = opts.variants.flatMap((vs, i) => vs.map((v, k) => ({ i, k, scenario: v.scenario })));
+  let searching = units.length;
   const pointsPerRound = () => Math.max(1, Math.floor(opts.cores / searching));
-  return Promise.all(
-    opts.scenario.pools.map((_, i) =>
-      searchPool(opts, i, at1[i].nodes, Math.max(at1[i].nodes, at08[i].nodes), pointsPerRound).finally(() => {
+  const plans = await Promise.all(
+    units.map(({ i, k, scenario }) => {
+      const { at08, at1 } = sized(scenario);
+      return searchPool({ ...opts, scenario }, i, k, at1[i].nodes, Math.max(at1[i].nodes, at08[i].nodes), pointsPerRound).finally(() => {
         searching--;
-      }),
-    ),
+      });
+    }),
   );
+  return opts.variants.map((vs, i) => pickVariant(vs.map((v) => v.variant), plans.filter((_, u) => units[u].i === i), opts.slos));
 }
 
-async function searchPool(opts: SearchOptions, i: number, stableNodes: number, sizedNodes: number, pointsPerRound: () => number): Promise<PoolPlan> {
+/** A pool's plan from its variants' searches: the least energy at the peak among those met; infeasible: the lowest latency reached. */
+function pickVariant(variants: readonly Variant[], plans: readonly PoolPlan[], slos: readonly Slo[]): PoolPlan {
+  const all: VariantPlan[] = plans.map((p) => ({ variant: p.variant, chosen: p.chosen, best: p.best, note: p.note }));
+  if (plans.length === 1) return { ...plans[0], variants: all };
+  const met = plans.filter((p) => p.chosen).sort((a, b) => a.chosen!.summary.energy.gwh_per_day - b.chosen!.summary.energy.gwh_per_day);
+  const pick = met[0] ?? [...plans].sort((a, b) => worst(a.best, slos) - worst(b.best, slos))[0];
+  const gwh = (p: PoolPlan) => (p.chosen ? `${p.chosen.nodes} nodes, ${p.chosen.summary.energy.gwh_per_day.toPrecision(4)} GWh/day` : "missed");
+  const others = plans.filter((p) => p !== pick).map((p) => `${p.variant.label}: ${gwh(p)}`);
+  const note = met.length > 0
+    ? `${pick.variant.label}, the least energy at the peak of the ${variants.length} tried: ${pick.note} (others: ${others.join("; ")})`
+    : `infeasible with every one of the ${variants.length} tried; the lowest latency at ${pick.variant.label}: ${pick.note}`;
+  return { ...pick, note, variants: all };
+}
+
+async function searchPool(opts: SearchOptions, i: number, k: number, stableNodes: number, sizedNodes: number, pointsPerRound: () => number): Promise<PoolPlan> {
   const { scenario: s, slos } = opts;
   const pool = s.pools[i];
+  const variant = opts.variants[i][k].variant;
   const memo = new Map<string, Promise<Tried>>();
   const ev = (nodes: number, seedOffset: 0 | 1 = 0) => {
     const key = `${nodes}/${seedOffset}`;
-    if (!memo.has(key)) memo.set(key, opts.evaluate(i, nodes, seedOffset));
+    if (!memo.has(key)) memo.set(key, opts.evaluate(i, k, nodes, seedOffset));
     return memo.get(key)!;
   };
   const result = (chosen: Tried | null, below: Tried | null, best: Tried, note: string): PoolPlan => ({
     pool: pool.name,
+    variantIndex: k,
+    variant,
+    variants: [],
     stableNodes,
     sizedNodes,
     chosen,
@@ -127,6 +175,10 @@ async function searchPool(opts: SearchOptions, i: number, stableNodes: number, s
     const t = await ev(n);
     if (t.meets) hi = t;
     else lo = t;
+    // an autoscaler that keeps well under the ceiling on is not held back by it: more nodes change nothing
+    if (pool.autoscale && !t.meets && t.summary.fleet.nodes_on_mean < 0.9 * t.nodes) {
+      return result(null, lo, t, `infeasible at target_utilization ${pool.autoscale.targetUtilization}: with ${t.nodes} nodes the autoscaler keeps ${t.summary.fleet.nodes_on_mean.toFixed(1)} on at the peak on average and misses (${showValues(t, slos)}); more nodes do not help`);
+    }
   }
 
   // between the most nodes that failed and the fewest that met: interpolation of log(p99 / target) in the count

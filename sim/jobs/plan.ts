@@ -10,6 +10,7 @@ import { runCandidate } from "./plan-run.ts";
 import { coarseSpan, fleetTree, poolCandidateTree, treeScenario, type PlanBase, type Span } from "./plan-scenarios.ts";
 import { searchPools, type PoolPlan, type Tried } from "./plan-search.ts";
 import { meetsAll, sloValue, type Slo } from "./plan-slo.ts";
+import type { Variant } from "./plan-vary.ts";
 import { runPool } from "./run-pool.ts";
 import type { RunJob } from "./run-job.ts";
 
@@ -25,6 +26,8 @@ export interface PlanEvents {
 export interface Verification {
   readonly label: "chosen" | "below";
   readonly nodes: readonly number[];
+  /** Each pool's max_batch in this configuration. */
+  readonly maxBatch: readonly number[];
   readonly outDir: string;
   readonly summary: Summary;
   readonly values: readonly (number | null)[];
@@ -50,6 +53,8 @@ export interface PlanResult {
 export interface PlanOptions {
   readonly base: PlanBase;
   readonly slos: readonly Slo[];
+  /** Each pool's variants (plan-vary.ts poolVariants; one each without --vary). */
+  readonly variants: readonly (readonly Variant[])[];
   readonly cores: number;
   /** Where the verification runs write their results folders (`verify-chosen/`, `verify-below/`). */
   readonly dir: string;
@@ -60,6 +65,11 @@ export interface PlanOptions {
 }
 
 class Interrupted extends Error {}
+
+type Config = { label: "chosen" | "below"; nodes: number[] };
+
+/** The keys each pool's chosen variant writes into its YAML (nothing without --vary). */
+export const chosenPatches = (pools: readonly PoolPlan[]) => pools.map((p) => p.variant.patch);
 
 /** Searches, then verifies on the full scenario; stop() ends the simulations running and starts no more. */
 export function startPlan(opts: PlanOptions): { done: Promise<PlanResult>; stop(): void } {
@@ -72,19 +82,31 @@ export function startPlan(opts: PlanOptions): { done: Promise<PlanResult>; stop(
   let keys = 0;
   const slots = limiter(opts.cores);
 
-  const evaluate = (poolIndex: number, nodes: number, seedOffset: 0 | 1) =>
+  // each variant resolved once (the search sizes it and takes its latency floor); the pool's own is the base
+  const variantScenarios = opts.variants.map((vs, i) =>
+    vs.map((variant) => ({
+      variant,
+      scenario:
+        Object.keys(variant.patch).length === 0
+          ? base.scenario
+          : treeScenario(base, fleetTree(base, base.scenario.pools.map((p) => p.nodes), undefined, opts.variants.map((_, j) => (j === i ? variant.patch : {})))),
+    })),
+  );
+
+  const evaluate = (poolIndex: number, variantIndex: number, nodes: number, seedOffset: 0 | 1) =>
     slots(async (): Promise<Tried> => {
       if (stopped) throw new Interrupted();
       const seed = base.scenario.seed + seedOffset;
-      const scenario = treeScenario(base, poolCandidateTree(base, poolIndex, nodes, span), seed);
+      const variant = opts.variants[poolIndex][variantIndex];
+      const scenario = treeScenario(base, poolCandidateTree(base, poolIndex, nodes, span, variant.patch), seed);
       const key = keys++;
       const pool = base.scenario.pools[poolIndex].name;
-      events.onStart?.(key, `${pool} ${nodes}${seedOffset ? " seed+1" : ""}`);
+      events.onStart?.(key, `${pool} ${nodes}${variant.label ? ` (${variant.label})` : ""}${seedOffset ? " seed+1" : ""}`);
       const handle = runCandidate(scenario, (p) => events.onProgress?.(key, p));
       running.add(handle);
       const summary = await handle.done.finally(() => running.delete(handle));
       if (stopped || summary.state !== "completed") throw new Interrupted();
-      const t: Tried = { id: tried.length + 1, pool, poolIndex, nodes, seed, summary, values: slos.map((slo) => sloValue(summary, slo)), meets: meetsAll(summary, slos) };
+      const t: Tried = { id: tried.length + 1, pool, poolIndex, variantIndex, nodes, maxBatch: variant.maxBatch, targetUtilization: variant.targetUtilization, seed, summary, values: slos.map((slo) => sloValue(summary, slo)), meets: meetsAll(summary, slos) };
       tried.push(t);
       events.onDone?.(key, summary, t);
       return t;
@@ -102,22 +124,22 @@ export function startPlan(opts: PlanOptions): { done: Promise<PlanResult>; stop(
     });
     let pools: PoolPlan[];
     try {
-      pools = await searchPools({ scenario: base.scenario, slos, evaluate, cores: opts.cores });
+      pools = await searchPools({ scenario: base.scenario, variants: variantScenarios, slos, evaluate, cores: opts.cores });
     } catch (e) {
       if (e instanceof Interrupted) return finish([], [], true);
       throw e;
     }
     if (stopped) return finish(pools, [], true);
     if (!pools.every((p) => p.chosen)) return finish(pools, [], false);
-    const configs: { label: "chosen" | "below"; nodes: number[] }[] = [{ label: "chosen", nodes: pools.map((p) => p.chosen!.nodes) }];
+    const configs: Config[] = [{ label: "chosen", nodes: pools.map((p) => p.chosen!.nodes) }];
     if (opts.verifyBelow && pools.some((p) => p.below)) configs.push({ label: "below", nodes: pools.map((p) => p.below?.nodes ?? p.chosen!.nodes) });
-    const verifications = await verify(configs);
+    const verifications = await verify(configs, chosenPatches(pools));
     return finish(pools, verifications, stopped || verifications.some((v) => v.incomplete));
   })();
 
   // the chosen configuration (and the one below) on the full scenario: the whole fleet, the whole span, the plan's seed
-  async function verify(configs: { label: "chosen" | "below"; nodes: number[] }[]): Promise<Verification[]> {
-    const scenarios = configs.map((c) => treeScenario(base, fleetTree(base, c.nodes)));
+  async function verify(configs: Config[], patches: readonly Record<string, unknown>[]): Promise<Verification[]> {
+    const scenarios = configs.map((c) => treeScenario(base, fleetTree(base, c.nodes, undefined, patches)));
     // one run: split over the cores when the fleet is large enough to shard (docs/how-it-works.md, Sharding)
     const nodes = scenarios[0].pools.reduce((s, p) => s + p.nodes, 0);
     const shards = configs.length === 1 && nodes >= 512 && opts.cores > 1 && shardProblem(scenarios[0], opts.cores) === null ? opts.cores : 1;
@@ -145,6 +167,7 @@ export function startPlan(opts: PlanOptions): { done: Promise<PlanResult>; stop(
             {
               label: configs[i].label,
               nodes: configs[i].nodes,
+              maxBatch: scenarios[i].pools.map((p) => p.maxBatch),
               outDir: o.outDir,
               summary: o.summary,
               values: slos.map((slo) => sloValue(o.summary, slo)),

@@ -3,15 +3,16 @@ import { esc, frame, logTicks, niceTicks, svgOpen, xAxis, yAxis } from "./svg.ts
 /** One candidate of a plan as the frontier needs it: a pool alone with some nodes over the shortened span. */
 export interface FrontierCandidate {
   readonly poolIndex: number;
-  readonly nodes: number;
+  /** Its configuration: the node count ("47"), with --vary also the keys varied ("47 (b64)"); unique within the pool. */
+  readonly label: string;
   readonly gwhPerDay: number;
   /** The p99 the first SLO is about (null: the pool serves none of its queries). */
   readonly p99S: number | null;
 }
 
-/** A fleet configuration: a node count per pool, its GWh/day (sum over pools) and p99 (the largest pool's). */
+/** A fleet configuration: a candidate per pool (its label), its GWh/day (sum over pools) and p99 (the largest pool's). */
 export interface FrontierPoint {
-  readonly nodes: readonly number[];
+  readonly labels: readonly string[];
   readonly gwhPerDay: number;
   readonly p99S: number;
   readonly pareto: boolean;
@@ -25,21 +26,21 @@ export interface FrontierPoint {
  * pools at their chosen counts (what changing one pool does). The Pareto front: no other point has both
  * less energy and a lower p99.
  */
-export function frontierPoints(candidates: readonly FrontierCandidate[], poolCount: number, chosen: readonly number[] | null): FrontierPoint[] {
+export function frontierPoints(candidates: readonly FrontierCandidate[], poolCount: number, chosen: readonly string[] | null): FrontierPoint[] {
   const ok = candidates.filter((c) => c.p99S === null || Number.isFinite(c.p99S));
   const byPool = Array.from({ length: poolCount }, (_, i) => ok.filter((c) => c.poolIndex === i));
-  const raw: { nodes: number[]; gwhPerDay: number; p99S: number }[] = [];
+  const raw: { labels: string[]; gwhPerDay: number; p99S: number }[] = [];
   const add = (pick: readonly FrontierCandidate[]) =>
-    raw.push({ nodes: pick.map((c) => c.nodes), gwhPerDay: pick.reduce((s, c) => s + c.gwhPerDay, 0), p99S: Math.max(0, ...pick.map((c) => c.p99S ?? 0)) });
+    raw.push({ labels: pick.map((c) => c.label), gwhPerDay: pick.reduce((s, c) => s + c.gwhPerDay, 0), p99S: Math.max(0, ...pick.map((c) => c.p99S ?? 0)) });
   for (const t of [...new Set(ok.map((c) => c.p99S ?? 0))]) {
     const pick = byPool.map((cs) => cs.filter((c) => (c.p99S ?? 0) <= t).sort((a, b) => a.gwhPerDay - b.gwhPerDay)[0]);
     if (pick.every((c) => c !== undefined)) add(pick);
   }
   if (chosen) {
-    const at = byPool.map((cs, i) => cs.find((c) => c.nodes === chosen[i]));
+    const at = byPool.map((cs, i) => cs.find((c) => c.label === chosen[i]));
     if (at.every((c) => c !== undefined)) for (const c of ok) add(at.map((a, i) => (i === c.poolIndex ? c : a!)));
   }
-  const unique = [...new Map(raw.map((p) => [p.nodes.join(","), p])).values()].filter((p) => p.p99S > 0);
+  const unique = [...new Map(raw.map((p) => [p.labels.join(","), p])).values()].filter((p) => p.p99S > 0);
   return unique
     .map((p) => ({ ...p, pareto: !unique.some((q) => q !== p && q.gwhPerDay <= p.gwhPerDay && q.p99S <= p.p99S && (q.gwhPerDay < p.gwhPerDay || q.p99S < p.p99S)) }))
     .sort((a, b) => a.p99S - b.p99S);
@@ -50,7 +51,7 @@ export interface FrontierChartInput {
   /** The target charted: its text and p99 target. */
   readonly slo: { readonly text: string; readonly targetS: number };
   /** The chosen configuration's point (null: infeasible). */
-  readonly chosen: { readonly nodes: readonly number[]; readonly gwhPerDay: number; readonly p99S: number } | null;
+  readonly chosen: { readonly labels: readonly string[]; readonly gwhPerDay: number; readonly p99S: number } | null;
 }
 
 /** GWh/day against p99 (log scale): every configuration, the Pareto front as a line, the SLO as a vertical line, the chosen point labelled. */
@@ -66,7 +67,7 @@ export function frontierChart(input: FrontierChartInput): string {
   const y1 = yTicks[yTicks.length - 1];
   const x = (v: number) => f.left + ((Math.log10(v) - Math.log10(lo)) / (Math.log10(hi) - Math.log10(lo) || 1)) * (f.right - f.left);
   const y = (v: number) => f.bottom - ((v - y0) / (y1 - y0 || 1)) * (f.bottom - f.top);
-  const fmt = (p: { nodes: readonly number[]; gwhPerDay: number; p99S: number }) => `${p.nodes.join(" + ")} nodes: ${p.gwhPerDay.toPrecision(4)} GWh/day, p99 ${p.p99S.toPrecision(3)} s`;
+  const fmt = (p: { labels: readonly string[]; gwhPerDay: number; p99S: number }) => `${p.labels.join(" + ")} nodes: ${p.gwhPerDay.toPrecision(4)} GWh/day, p99 ${p.p99S.toPrecision(3)} s`;
   const dots = pts.map(
     (p) =>
       `<circle cx="${x(p.p99S).toFixed(1)}" cy="${y(p.gwhPerDay).toFixed(1)}" r="${p.pareto ? 4 : 3}" fill="${p.pareto ? "#0072B2" : "#bbb"}"><title>${esc(fmt(p))}</title></circle>`,
@@ -81,7 +82,7 @@ export function frontierChart(input: FrontierChartInput): string {
   const c = input.chosen;
   const chosenMark = c
     ? `<circle cx="${x(c.p99S).toFixed(1)}" cy="${y(c.gwhPerDay).toFixed(1)}" r="6" fill="none" stroke="#000" stroke-width="2"/>` +
-      `<text x="${(x(c.p99S) + 9).toFixed(1)}" y="${(y(c.gwhPerDay) - 9).toFixed(1)}" font-weight="bold">${esc(`chosen: ${c.nodes.join(" + ")} nodes, ${c.gwhPerDay.toPrecision(4)} GWh/day`)}</text>`
+      `<text x="${(x(c.p99S) + 9).toFixed(1)}" y="${(y(c.gwhPerDay) - 9).toFixed(1)}" font-weight="bold">${esc(`chosen: ${c.labels.join(" + ")} nodes, ${c.gwhPerDay.toPrecision(4)} GWh/day`)}</text>`
     : "";
   return (
     svgOpen(f, "Energy-latency frontier: the configurations tried") +

@@ -11,6 +11,8 @@ export interface PlanCandidate {
   readonly pool: string;
   readonly poolIndex: number;
   readonly nodes: number;
+  readonly maxBatch: number;
+  readonly targetUtilization: number | null;
   readonly seed: number;
   readonly summary: Summary;
   readonly values: readonly (number | null)[];
@@ -31,12 +33,15 @@ export interface PlanReport {
     readonly best: PlanCandidate;
     readonly resolution: number;
     readonly note: string;
+    /** With --vary, every variant's search (one without). */
+    readonly variants: readonly { readonly variant: { readonly label: string; readonly maxBatch: number; readonly targetUtilization: number | null }; readonly chosen: PlanCandidate | null; readonly note: string }[];
   }[];
   readonly tried: readonly PlanCandidate[];
   readonly feasible: boolean;
   readonly verifications: readonly {
     readonly label: string;
     readonly nodes: readonly number[];
+    readonly maxBatch: readonly number[];
     readonly outDir: string;
     readonly summary: Summary;
     readonly values: readonly (number | null)[];
@@ -56,6 +61,8 @@ function triedRow(t: PlanCandidate, slos: PlanReport["slos"]) {
     id: t.id,
     pool: t.pool,
     nodes: t.nodes,
+    max_batch: t.maxBatch,
+    target_utilization: t.targetUtilization,
     seed: t.seed,
     meets: t.meets,
     gwh_per_day: s.energy.gwh_per_day,
@@ -77,7 +84,7 @@ function peakFigures(r: PlanReport, pick: (p: PlanReport["pools"][number]) => Pl
   const cs = r.pools.map(pick);
   if (cs.some((c) => !c)) return null;
   return {
-    pools: r.pools.map((p, i) => ({ name: p.pool, nodes: cs[i]!.nodes, max_batch: r.scenario.pools[i].maxBatch })),
+    pools: r.pools.map((p, i) => ({ name: p.pool, nodes: cs[i]!.nodes, max_batch: cs[i]!.maxBatch, ...(cs[i]!.targetUtilization !== null ? { target_utilization: cs[i]!.targetUtilization } : {}) })),
     gwh_per_day: cs.reduce((s, c) => s + c!.summary.energy.gwh_per_day, 0),
     latency: Object.fromEntries(r.slos.map((slo, k) => [slo.text, Math.max(0, ...cs.map((c) => c!.values[k] ?? 0))])),
   };
@@ -123,13 +130,19 @@ export function writePlanFiles(dir: string, r: PlanReport, plannedYaml: string |
       stable_nodes: p.stableNodes,
       sized_nodes: p.sizedNodes,
       chosen_nodes: p.chosen?.nodes ?? null,
+      chosen_max_batch: p.chosen?.maxBatch ?? null,
+      ...(p.chosen && p.chosen.targetUtilization !== null ? { chosen_target_utilization: p.chosen.targetUtilization } : {}),
       below_nodes: p.below?.nodes ?? null,
       resolution: p.resolution,
       note: p.note,
+      ...(p.variants.length > 1
+        ? { variants: p.variants.map((v) => ({ max_batch: v.variant.maxBatch, target_utilization: v.variant.targetUtilization, chosen_nodes: v.chosen?.nodes ?? null, gwh_per_day: v.chosen?.summary.energy.gwh_per_day ?? null, note: v.note })) }
+        : {}),
     })),
     verifications: r.verifications.map((v) => ({
       label: v.label,
       nodes: v.nodes,
+      max_batch: v.maxBatch,
       meets: v.meets,
       gwh_per_day: v.summary.energy.gwh_per_day,
       latency: latencyOf(v.summary),
@@ -146,20 +159,24 @@ export function writePlanFiles(dir: string, r: PlanReport, plannedYaml: string |
   writeFileAtomic(join(dir, "report.html"), planHtml(r, createdAt));
 }
 
+/** A candidate in the frontier: its node count, with --vary its max_batch (b) and target utilization (u). */
+const candidateLabel = (t: PlanCandidate, varied: boolean) => (varied ? `${t.nodes} (b${t.maxBatch}${t.targetUtilization !== null ? ` u${t.targetUtilization}` : ""})` : String(t.nodes));
+
 const STYLE = `body{font-family:sans-serif;max-width:1000px;margin:2em auto;padding:0 1em;color:#222}
 table{border-collapse:collapse;margin:1em 0}td,th{padding:2px 10px;border-bottom:1px solid #ddd}
 td:not(:first-child),th:not(:first-child){text-align:right}figure{margin:2em 0}figcaption{color:#555;max-width:760px}.meta{color:#555}`;
 
 /** report.html of a plan: the answer, the frontier, every pool's search, every candidate. */
 export function planHtml(r: PlanReport, createdAt: Date): string {
-  const chosen = r.feasible ? r.pools.map((p) => p.chosen!.nodes) : null;
+  const varied = r.pools.some((p) => p.variants.length > 1);
+  const chosen = r.feasible ? r.pools.map((p) => candidateLabel(p.chosen!, varied)) : null;
   const peak = peakFigures(r, (p) => p.chosen);
   // one frontier per target: GWh/day against that target's p99
   const charts = r.slos.map((slo, k) => {
-    const cands = r.tried.filter((t) => t.seed === r.scenario.seed).map((t) => ({ poolIndex: t.poolIndex, nodes: t.nodes, gwhPerDay: t.summary.energy.gwh_per_day, p99S: t.values[k] }));
+    const cands = r.tried.filter((t) => t.seed === r.scenario.seed).map((t) => ({ poolIndex: t.poolIndex, label: candidateLabel(t, varied), gwhPerDay: t.summary.energy.gwh_per_day, p99S: t.values[k] }));
     const points = frontierPoints(cands, r.pools.length, chosen);
     return points.length > 0
-      ? frontierChart({ points, slo, chosen: peak && chosen ? { nodes: chosen, gwhPerDay: peak.gwh_per_day, p99S: peak.latency[slo.text] } : null })
+      ? frontierChart({ points, slo, chosen: peak && chosen ? { labels: chosen, gwhPerDay: peak.gwh_per_day, p99S: peak.latency[slo.text] } : null })
       : `<p>No candidate finished for ${esc(slo.text)}.</p>`;
   });
   const j = planJson(r);
@@ -169,7 +186,7 @@ export function planHtml(r: PlanReport, createdAt: Date): string {
       r.slos.map((s, k) => `${esc(s.text.split("=")[0])} ${v.values[k] === null ? "-" : v.values[k]!.toPrecision(3)} s`).join(", ") +
       ` (${v.meets ? "meets every SLO" : "misses an SLO"}), results in <code>${esc(v.outDir)}</code></li>`,
   );
-  const pools = r.pools.map((p) => `<tr><td>${esc(p.pool)}</td><td>${p.stableNodes}</td><td>${p.sizedNodes}</td><td>${p.chosen?.nodes ?? "-"}</td><td>${p.below?.nodes ?? "-"}</td><td style="text-align:left">${esc(p.note)}</td></tr>`);
+  const pools = r.pools.map((p) => `<tr><td>${esc(p.pool)}</td><td>${p.stableNodes}</td><td>${p.sizedNodes}</td><td>${p.chosen ? candidateLabel(p.chosen, varied) : "-"}</td><td>${p.below?.nodes ?? "-"}</td><td style="text-align:left">${esc(p.note)}</td></tr>`);
   const rows = r.tried.map((t) => triedRow(t, r.slos));
   const head = rows.length > 0 ? Object.keys(rows[0]).filter((k) => !["facility_wh", "seed"].includes(k)) : [];
   const cell = (v: unknown) => (typeof v === "number" ? (Number.isInteger(v) ? String(v) : v.toPrecision(4)) : v === null ? "-" : String(v));
