@@ -15,9 +15,12 @@ export function inferwatt(...args: string[]) {
 }
 
 /** A plan of the M/M/c fixture with --json, in a new folder: the printed JSON and the folder. */
-export function plan(...args: string[]) {
+export const plan = (...args: string[]) => planFile(MMC, ...args);
+
+/** A plan of a scenario file with --json, in a new folder: the printed JSON and the folder. */
+export function planFile(file: string, ...args: string[]) {
   const out = join(mkdtempSync(join(tmpdir(), "inferwatt-plan-")), "p");
-  const r = inferwatt("plan", MMC, "--json", "--out", out, ...args);
+  const r = inferwatt("plan", file, "--json", "--out", out, ...args);
   expect(r.stderr).toBe("");
   expect(r.status).toBe(0);
   return { json: JSON.parse(r.stdout), out };

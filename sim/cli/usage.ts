@@ -71,7 +71,7 @@ export const NODE_USAGE = `inferwatt node --model <catalog name> --hardware <pro
   --kv-precision P      KV cache: bf16 (default, vLLM's unless told) or fp8
   --json                print one JSON object instead of tables`;
 
-export const PLAN_USAGE = `inferwatt plan <scenario.yaml> --slo <metric>_p99[:<class>]=<seconds> ... [--json] [--verify-below] [--out DIR] [--seed N] [--set key.path=value ...] [--no-tui] [--verbose] [--force]
+export const PLAN_USAGE = `inferwatt plan <scenario.yaml> --slo <metric>_p99[:<class>]=<seconds> ... [--vary KEY[=v1,v2,...]] [--json] [--verify-below] [--out DIR] [--seed N] [--set key.path=value ...] [--no-tui] [--verbose] [--force]
 
   Searches, per pool, the fewest nodes (the least facility energy of a fixed fleet) that meet every
   latency target in the peak hour, by simulation: each candidate is one pool alone over a warm-up and the
@@ -82,6 +82,11 @@ export const PLAN_USAGE = `inferwatt plan <scenario.yaml> --slo <metric>_p99[:<c
   An unreachable target exits 0 with feasible: false and why (docs/command-line.md#inferwatt-plan).
   --slo M=S       a p99 target in seconds (repeatable): ttft_p99, e2e_p99, wait_p99, tpot_p99 (physical
                   node only); per class: --slo\u00a0e2e_p99:traditional=60
+  --vary K[=V,...]  also choose, per pool, the value of key K of least energy that meets the targets
+                    (the count searched for each): max_batch (default: the pool's own and powers of two
+                    below it down to 16), autoscale.target_utilization (default 0.5,0.6,0.7,0.8,0.9; an
+                    autoscaled pool's nodes are the ceiling of its autoscaler; without --vary it keeps
+                    its own target); repeatable for both
   --json          print { feasible, chosen: { pools, gwh_per_day, latency }, tried } instead of text
   --verify-below  also run the fleet one step below the chosen counts on the full scenario
   --seed N, --set k=v, --out DIR, --no-tui, --verbose, --force: as for inferwatt run`;
