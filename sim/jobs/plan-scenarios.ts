@@ -66,11 +66,11 @@ export function poolShare(s: Scenario, poolIndex: number): number {
 }
 
 /**
- * One pool alone with `nodes` nodes over the span: the queries it receives in the fleet (its share of each
+ * One pool alone with `nodes` nodes over the span (null: the scenario's own): the queries it receives in the fleet (its share of each
  * class's Poisson stream is a Poisson stream of its own), nothing else. Pools do not share queues or nodes,
  * so a pool's latency does not depend on the others.
  */
-export function poolCandidateTree(base: PlanBase, poolIndex: number, nodes: number, span: Span, patch: Tree = {}): Tree {
+export function poolCandidateTree(base: PlanBase, poolIndex: number, nodes: number, span: Span | null, patch: Tree = {}): Tree {
   const s = base.scenario;
   const pool = s.pools[poolIndex];
   const share = poolShare(s, poolIndex);
@@ -81,15 +81,13 @@ export function poolCandidateTree(base: PlanBase, poolIndex: number, nodes: numb
     return w > 0 ? [{ ...c, share: w / share }] : [];
   });
   const { share: _dropped, ...rawPool } = (base.tree.pools as Tree[])[poolIndex];
-  return withSpan(
-    {
-      ...base.tree,
-      name: `${s.name}-${pool.name}`,
-      workload: { ...workload, queries_per_day: s.workload.queriesPerDay * share, classes },
-      pools: [withNodes({ ...rawPool, ...patch }, nodes)],
-    },
-    span,
-  );
+  const tree = {
+    ...base.tree,
+    name: `${s.name}-${pool.name}`,
+    workload: { ...workload, queries_per_day: s.workload.queriesPerDay * share, classes },
+    pools: [withNodes({ ...rawPool, ...patch }, nodes)],
+  };
+  return span ? withSpan(tree, span) : { ...tree, replications: 1 };
 }
 
 /**

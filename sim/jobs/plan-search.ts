@@ -51,13 +51,11 @@ export interface PoolPlan {
   readonly note: string;
 }
 
-/** One variant's search. */
-export interface VariantPlan {
-  readonly variant: Variant;
-  readonly chosen: Tried | null;
-  readonly best: Tried;
-  readonly note: string;
-}
+/** One variant's search (its PoolPlan, `variants` empty). */
+export type VariantPlan = PoolPlan & {
+  /** An autoscaled pool's chosen count run alone over the full scenario (plan.ts, chooseOnFullSpan). */
+  readonly fullSpan?: { readonly summary: Summary; readonly values: readonly (number | null)[]; readonly meets: boolean };
+};
 
 export interface SearchOptions {
   readonly scenario: Scenario;
@@ -104,7 +102,7 @@ export async function searchPools(opts: SearchOptions): Promise<PoolPlan[]> {
 
 /** A pool's plan from its variants' searches: the least energy at the peak among those met; infeasible: the lowest latency reached. */
 function pickVariant(variants: readonly Variant[], plans: readonly PoolPlan[], slos: readonly Slo[]): PoolPlan {
-  const all: VariantPlan[] = plans.map((p) => ({ variant: p.variant, chosen: p.chosen, best: p.best, note: p.note }));
+  const all: VariantPlan[] = [...plans];
   if (plans.length === 1) return { ...plans[0], variants: all };
   const met = plans.filter((p) => p.chosen).sort((a, b) => a.chosen!.summary.energy.gwh_per_day - b.chosen!.summary.energy.gwh_per_day);
   const pick = met[0] ?? [...plans].sort((a, b) => worst(a.best, slos) - worst(b.best, slos))[0];

@@ -34,7 +34,8 @@ export interface PlanReport {
     readonly resolution: number;
     readonly note: string;
     /** With --vary, every variant's search (one without). */
-    readonly variants: readonly { readonly variant: { readonly label: string; readonly maxBatch: number; readonly targetUtilization: number | null }; readonly chosen: PlanCandidate | null; readonly note: string }[];
+    readonly variants: readonly { readonly variant: { readonly label: string; readonly maxBatch: number; readonly targetUtilization: number | null }; readonly chosen: PlanCandidate | null; readonly note: string;
+      readonly fullSpan?: { readonly summary: Summary; readonly values: readonly (number | null)[]; readonly meets: boolean } }[];
   }[];
   readonly tried: readonly PlanCandidate[];
   readonly feasible: boolean;
@@ -136,7 +137,11 @@ export function writePlanFiles(dir: string, r: PlanReport, plannedYaml: string |
       resolution: p.resolution,
       note: p.note,
       ...(p.variants.length > 1
-        ? { variants: p.variants.map((v) => ({ max_batch: v.variant.maxBatch, target_utilization: v.variant.targetUtilization, chosen_nodes: v.chosen?.nodes ?? null, gwh_per_day: v.chosen?.summary.energy.gwh_per_day ?? null, note: v.note })) }
+        ? { variants: p.variants.map((v) => ({ max_batch: v.variant.maxBatch, target_utilization: v.variant.targetUtilization, chosen_nodes: v.chosen?.nodes ?? null, gwh_per_day: v.chosen?.summary.energy.gwh_per_day ?? null,
+            ...(v.fullSpan ? { full_scenario: { gwh_per_day: v.fullSpan.summary.energy.gwh_per_day, meets: v.fullSpan.meets, slos: v.fullSpan.values, nodes_on_mean: v.fullSpan.summary.fleet.nodes_on_mean } } : {}),
+            note: v.note,
+          })),
+        }
         : {}),
     })),
     verifications: r.verifications.map((v) => ({
