@@ -100,11 +100,23 @@ export async function searchPools(opts: SearchOptions): Promise<PoolPlan[]> {
   return opts.variants.map((vs, i) => pickVariant(vs.map((v) => v.variant), plans.filter((_, u) => units[u].i === i), opts.slos));
 }
 
+/**
+ * Energies equal to 1e-9 (a batch cap that never binds gives the same run, up to the rounding of its
+ * tps_multiplier) count as a tie.
+ */
+export const byEnergy = (a: Summary, b: Summary) => {
+  const d = a.energy.gwh_per_day - b.energy.gwh_per_day;
+  return Math.abs(d) <= 1e-9 * Math.max(a.energy.gwh_per_day, b.energy.gwh_per_day) ? 0 : d;
+};
+
+/** On a tie, the pool as the file has it (then the order the values were given in: the sort is stable). */
+export const ownFirst = (a: Variant, b: Variant) => (Object.keys(a.patch).length === 0 ? 0 : 1) - (Object.keys(b.patch).length === 0 ? 0 : 1);
+
 /** A pool's plan from its variants' searches: the least energy at the peak among those met; infeasible: the lowest latency reached. */
 function pickVariant(variants: readonly Variant[], plans: readonly PoolPlan[], slos: readonly Slo[]): PoolPlan {
   const all: VariantPlan[] = [...plans];
   if (plans.length === 1) return { ...plans[0], variants: all };
-  const met = plans.filter((p) => p.chosen).sort((a, b) => a.chosen!.summary.energy.gwh_per_day - b.chosen!.summary.energy.gwh_per_day);
+  const met = plans.filter((p) => p.chosen).sort((a, b) => byEnergy(a.chosen!.summary, b.chosen!.summary) || ownFirst(a.variant, b.variant));
   const pick = met[0] ?? [...plans].sort((a, b) => worst(a.best, slos) - worst(b.best, slos))[0];
   const gwh = (p: PoolPlan) => (p.chosen ? `${p.chosen.nodes} nodes, ${p.chosen.summary.energy.gwh_per_day.toPrecision(4)} GWh/day` : "missed");
   const others = plans.filter((p) => p !== pick).map((p) => `${p.variant.label}: ${gwh(p)}`);

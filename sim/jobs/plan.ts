@@ -8,7 +8,7 @@ import { shardProblem } from "../scenario/shard.ts";
 import type { RunOutcome } from "./execute.ts";
 import { runCandidate } from "./plan-run.ts";
 import { coarseSpan, fleetTree, poolCandidateTree, treeScenario, type PlanBase, type Span } from "./plan-scenarios.ts";
-import { searchPools, type PoolPlan, type Tried, type VariantPlan } from "./plan-search.ts";
+import { byEnergy, ownFirst, searchPools, type PoolPlan, type Tried, type VariantPlan } from "./plan-search.ts";
 import { meetsAll, sloValue, type Slo } from "./plan-slo.ts";
 import type { Variant } from "./plan-vary.ts";
 import { runPool } from "./run-pool.ts";
@@ -163,7 +163,7 @@ export function startPlan(opts: PlanOptions): { done: Promise<PlanResult>; stop(
           : Promise.resolve(v),
       ),
     );
-    const met = runs.filter((v) => v.fullSpan?.meets).sort((a, b) => a.fullSpan!.summary.energy.gwh_per_day - b.fullSpan!.summary.energy.gwh_per_day);
+    const met = runs.filter((v) => v.fullSpan?.meets).sort((a, b) => byEnergy(a.fullSpan!.summary, b.fullSpan!.summary) || ownFirst(a.variant, b.variant));
     const day = (v: VariantPlan) => (v.fullSpan ? `${v.fullSpan.summary.energy.gwh_per_day.toPrecision(4)} GWh/day, ${v.fullSpan.meets ? "meets" : "misses"}` : "not met at the peak");
     const all = runs.map((v) => `${v.variant.label}: ${day(v)}`).join("; ");
     if (met.length === 0) return { ...p, variants: runs, note: `${p.note}; over the full scenario none met every SLO (${all})` };
