@@ -73,7 +73,8 @@ export async function planCommand(argv: string[], out: (s: string) => void): Pro
           rowOf.set(key, s.rows.length);
           return { ...s, rows: [...s.rows, { name: label, status: "running", progress: null, outcome: null }] };
         });
-        if (label.startsWith("verify") || label.endsWith("full scenario")) {
+        // plain lines only without the live view: a line written under it breaks its frame (the title drawn twice)
+        if ((label.startsWith("verify") || label.endsWith("full scenario")) && !live) {
           say(`${label}\n`);
           plainOf.set(key, plainProgress(say, 0.25, `${label.split(":")[0]}: `));
         }
