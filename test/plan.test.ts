@@ -7,7 +7,7 @@ import { coarseSpan, planBase } from "../sim/jobs/plan-scenarios.ts";
 import { latencyFloor } from "../sim/fleet/latency-floor.ts";
 import { loadScenario } from "../sim/scenario-file/load.ts";
 import { inferwattInProcess } from "./cli-helpers.ts";
-import { inferwatt, MMC, plan, waitP99 } from "./plan-helpers.ts";
+import { inferwatt, MMC, plan, planFile, waitP99 } from "./plan-helpers.ts";
 
 describe("inferwatt plan on an M/M/c queue (max_batch 1, constant throughput, exponential answers)", () => {
   // 40 queries/s of mean 1 s: a = 40. The analytic least c with p99 wait <= 0.5 s is 47 (0.431 s; 46 gives 0.547 s).
@@ -103,5 +103,21 @@ describe("the plan's shortened span and frontier", () => {
       ["10+5", 1.5, 50, true],
       ["10+6", 1.75, 50, false], // 10+5 has the same p99 for less
     ]);
+  });
+});
+
+describe("inferwatt plan is the same on any machine", () => {
+  it("two pools planned with 1 and with 3 simulations at once try the same counts and choose the same fleet", () => {
+    const counts = (out: string) =>
+      (JSON.parse(readFileSync(join(out, "tried.json"), "utf8")) as { pool: string; nodes: number; seed: number; gwh_per_day: number }[])
+        .map((t) => `${t.pool} ${t.nodes} ${t.seed} ${t.gwh_per_day}`)
+        .sort();
+    const one = planFile("test/fixtures/plan-two-pools.yaml", "--slo", "wait_p99=0.5", "--jobs", "1");
+    const three = planFile("test/fixtures/plan-two-pools.yaml", "--slo", "wait_p99=0.5", "--jobs", "3");
+    expect(counts(three.out)).toEqual(counts(one.out));
+    expect(three.json.chosen.pools).toEqual(one.json.chosen.pools);
+    expect(three.json.chosen.gwh_per_day).toBe(one.json.chosen.gwh_per_day);
+    // both pools searched: the fixture's 20 and 20 servers' worth of load need more than 20 nodes each
+    expect(one.json.chosen.pools.map((p: { nodes: number }) => p.nodes).every((n: number) => n > 20)).toBe(true);
   });
 });

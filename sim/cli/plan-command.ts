@@ -25,6 +25,7 @@ export async function planCommand(argv: string[], out: (s: string) => void): Pro
       vary: { type: "string", multiple: true },
       json: { type: "boolean" },
       "verify-below": { type: "boolean" },
+      jobs: { type: "string" },
       out: { type: "string" },
       seed: { type: "string" },
       set: { type: "string", multiple: true },
@@ -55,7 +56,8 @@ export async function planCommand(argv: string[], out: (s: string) => void): Pro
   const updates = batchedUpdates(store);
   const rowOf = new Map<number, number>();
   const plainOf = new Map<number, (p: Parameters<ReturnType<typeof plainProgress>>[0]) => void>();
-  const cores = availableParallelism();
+  // simulations at once; what the plan chooses does not depend on it (plan-search.ts, POINTS_PER_ROUND)
+  const cores = parseIntFlag("--jobs", values.jobs, 1) ?? availableParallelism();
   say(
     `plan ${base.scenario.name}: ${slos.map((s) => s.text).join(", ")}; ${base.scenario.pools.length} pool(s)${configs > variants.length ? ` in ${configs} configurations (--vary ${(values.vary ?? []).join(", ")})` : ""} searched at once on ${cores} cores\n`,
   );

@@ -71,7 +71,7 @@ export const NODE_USAGE = `inferwatt node --model <catalog name> --hardware <pro
   --kv-precision P      KV cache: bf16 (default, vLLM's unless told) or fp8
   --json                print one JSON object instead of tables`;
 
-export const PLAN_USAGE = `inferwatt plan <scenario.yaml> --slo <metric>_p99[:<class>]=<seconds> ... [--vary KEY[=v1,v2,...]] [--json] [--verify-below] [--out DIR] [--seed N] [--set key.path=value ...] [--no-tui] [--verbose] [--force]
+export const PLAN_USAGE = `inferwatt plan <scenario.yaml> --slo <metric>_p99[:<class>]=<seconds> ... [--vary KEY[=v1,v2,...]] [--json] [--verify-below] [--jobs N] [--out DIR] [--seed N] [--set key.path=value ...] [--no-tui] [--verbose] [--force]
 
   Searches, per pool, the fewest nodes (the least facility energy of a fixed fleet) that meet every
   latency target in the peak hour, by simulation: each candidate is one pool alone over a warm-up and the
@@ -89,6 +89,7 @@ export const PLAN_USAGE = `inferwatt plan <scenario.yaml> --slo <metric>_p99[:<c
                     its own target); repeatable for both
   --json          print { feasible, chosen: { pools, gwh_per_day, latency }, tried } instead of text
   --verify-below  also run the fleet one step below the chosen counts on the full scenario
+  --jobs N        simulations at once (default: the machine's cores); the plan is the same for any N
   --seed N, --set k=v, --out DIR, --no-tui, --verbose, --force: as for inferwatt run`;
 
 export const SWEEP_USAGE = `inferwatt sweep <sweep.yaml> [--out DIR] [--jobs N] [--seed N] [--set key.path=value ...] [--index I | --slurm [--partition P] [--time T] | --k8s [--image IMAGE]] [--yes] [--no-tui] [--verbose] [--force]
