@@ -14,6 +14,7 @@ import { createStore } from "../tui/store.ts";
 import { EXIT_INTERRUPTED, onInterrupt } from "./interrupt.ts";
 import { liveViewWanted } from "./live-view-wanted.ts";
 import { parseFlags, parseIntFlag } from "./parse-flags.ts";
+import { RUN_OPTIONS } from "./run-flags.ts";
 import { plainProgress } from "./plain-progress.ts";
 import { PLAN_USAGE } from "./usage.ts";
 
@@ -26,12 +27,7 @@ export async function planCommand(argv: string[], out: (s: string) => void): Pro
       json: { type: "boolean" },
       "verify-below": { type: "boolean" },
       jobs: { type: "string" },
-      out: { type: "string" },
-      seed: { type: "string" },
-      set: { type: "string", multiple: true },
-      "no-tui": { type: "boolean" },
-      verbose: { type: "boolean" },
-      force: { type: "boolean" },
+      ...RUN_OPTIONS,
     },
     allowPositionals: true,
     strict: true,

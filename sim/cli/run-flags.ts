@@ -3,19 +3,21 @@ import type { Scenario } from "../scenario/types.ts";
 import { UsageError } from "../scenario/errors.ts";
 import { parseIntFlag, parseFlags } from "./parse-flags.ts";
 
+/** The flags of every command that runs scenarios into a results folder (run, compare, sweep, plan). */
+export const RUN_OPTIONS = {
+  out: { type: "string" },
+  seed: { type: "string" },
+  set: { type: "string", multiple: true },
+  "no-tui": { type: "boolean" },
+  verbose: { type: "boolean" },
+  force: { type: "boolean" },
+} as const;
+
 /** The flags `run` and `compare` share, parsed; positionals are the scenario files. */
 export function parseRunFlags(argv: string[]) {
   return parseFlags({
     args: argv,
-    options: {
-      out: { type: "string" },
-      seed: { type: "string" },
-      set: { type: "string", multiple: true },
-      "no-tui": { type: "boolean" },
-      verbose: { type: "boolean" },
-      force: { type: "boolean" },
-      shards: { type: "string" },
-    },
+    options: { ...RUN_OPTIONS, shards: { type: "string" } },
     allowPositionals: true,
     strict: true,
   });

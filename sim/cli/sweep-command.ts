@@ -20,7 +20,7 @@ import { EXIT_INTERRUPTED, onInterrupt } from "./interrupt.ts";
 import { liveViewWanted } from "./live-view-wanted.ts";
 import { parseFlags, parseIntFlag } from "./parse-flags.ts";
 import { plainProgress } from "./plain-progress.ts";
-import { parseShards } from "./run-flags.ts";
+import { parseShards, RUN_OPTIONS } from "./run-flags.ts";
 import { k8sManifest, slurmScript, type TaskCommand } from "./sweep-cluster.ts";
 import { SWEEP_USAGE } from "./usage.ts";
 
@@ -28,9 +28,7 @@ function parseSweepFlags(argv: string[]) {
   return parseFlags({
     args: argv,
     options: {
-      out: { type: "string" },
-      seed: { type: "string" },
-      set: { type: "string", multiple: true },
+      ...RUN_OPTIONS,
       jobs: { type: "string" },
       shards: { type: "string" },
       index: { type: "string" },
@@ -40,9 +38,6 @@ function parseSweepFlags(argv: string[]) {
       k8s: { type: "boolean" },
       image: { type: "string" },
       yes: { type: "boolean" },
-      "no-tui": { type: "boolean" },
-      verbose: { type: "boolean" },
-      force: { type: "boolean" },
     },
     allowPositionals: true,
     strict: true,
