@@ -1,6 +1,6 @@
 // npm run bench:same: the byte-identity gate for changes to the engine. Simulates every shipped
 // scenario (and the benchmark ones, and one shard of each) over a short span and prints one line per
-// run: the SHA-256 of its summary.json without the timing fields, and its GWh/day. Run it before and
+// run (the physical node's scenarios too): the SHA-256 of its summary.json without the timing fields, and its GWh/day. Run it before and
 // after a change and diff the outputs: a refactoring must leave every line the same.
 import { createHash } from "node:crypto";
 import { readdirSync } from "node:fs";
@@ -13,6 +13,7 @@ import { shardScenario, shardStreams } from "../sim/scenario/shard.ts";
 const SPANS: Record<string, string> = { "baseline-autoscaled.yaml": "50m", "small.yaml": "1h", "trace-conv.yaml": "30m" };
 const files = [
   ...readdirSync("scenarios").filter((f) => f.endsWith(".yaml")).map((f) => `scenarios/${f}`),
+  ...readdirSync("scenarios/physical").filter((f) => f.endsWith(".yaml")).map((f) => `scenarios/physical/${f}`),
   ...readdirSync("bench/scenarios").filter((f) => f.endsWith(".yaml")).map((f) => `bench/scenarios/${f}`),
 ].sort();
 for (const file of files) {

@@ -16,12 +16,14 @@ import { LEAST_LOADED, POWER_OF_TWO, ROUND_ROBIN } from "./routers/index.ts";
 const { ACTIVE, ATTR_J, LAST_S, NF, NI, ON, POOL, STATE, VIRTUAL_S } = RECORD;
 const { STEP, STEP_A, STEP_BUSY_PER_QUERY_W, STEP_C, STEP_CN, STEP_E0, STEP_E1, STEP_E1N_HALF, STEP_INV_N } = TABLE;
 
-// A query on a physical node: a row of `serving` (its tag entry's class field holds the row), 16 bytes:
-// the little a departure needs that its tag entry does not carry (a row is a cache miss: the fewer bytes
-// all rows take, the fewer misses). Its prefill energy is looked up again from its prompt length, and
-// its V at admission is V at its departure less its output tokens.
+// A query on a physical node travels in its tag entry: the entry's class field holds its lengths,
+// packed (class + CLASSES (input + TOKENS output), at most 53 bits), when its first token came at its
+// arrival + its prefill (it started on arrival, the node's prefill backlog empty: the common case,
+// derived again at its departure). Otherwise the field holds -(row + 1), a row of `serving` with its
+// first-token time and lengths: a row elsewhere in memory is a cache miss at the departure, the
+// derived time is not. Its prefill energy is looked up again from its prompt length, and its V at
+// admission is V at its departure less its output tokens.
 const Q_FIRST_TOKEN = 0;
-/** Class, input and output tokens in one whole number: class + CLASSES (input + TOKENS output). */
 const Q_LENGTHS = 1;
 const Q_STRIDE = 2;
 /** Bounds of the packing, checked when the room is built: 9 + 22 + 22 bits, exact in a double (53). */
@@ -204,11 +206,18 @@ export class PhysicalNodes {
     this.advance(node, t);
     const tags = this.tags;
     tags.popMin(node);
-    const row = tags.classIndex * Q_STRIDE;
-    const qd = this.serving.data;
+    const packed = tags.classIndex;
+    let lengths = packed;
+    let firstTokenS = -1;
+    if (packed < 0) {
+      const id = -packed - 1;
+      const qd = this.serving.data;
+      lengths = qd[id * Q_STRIDE + Q_LENGTHS];
+      firstTokenS = qd[id * Q_STRIDE + Q_FIRST_TOKEN];
+      this.serving.release(id);
+    }
     const decodeJ = this.attribution.chargeDeparture(node, this.warm);
     // unpacked by multiplying with the powers of two's reciprocals (exact), not %: a floating-point remainder is slow
-    const lengths = qd[row + Q_LENGTHS];
     const tokens = Math.floor(lengths * (1 / CLASSES));
     const ci = lengths - tokens * CLASSES;
     const out = Math.floor(tokens * (1 / TOKENS));
@@ -217,8 +226,9 @@ export class PhysicalNodes {
     const tb = this.tables[pi]!;
     prefillOf(tb, inTok, this.prefill);
     const prefillJ = tb.busyConstW * this.prefill.s + this.prefill.dynJ;
-    this.observation.departedPhysical(ci, tags.arrivalS, t, decodeJ + prefillJ, prefillJ, (t - qd[row + Q_FIRST_TOKEN]) / out);
-    this.serving.release(tags.classIndex);
+    // as start() computed it: arrival + prefill
+    if (packed >= 0) firstTokenS = tags.arrivalS + this.prefill.s;
+    this.observation.departedPhysical(ci, tags.arrivalS, t, decodeJ + prefillJ, prefillJ, (t - firstTokenS) / out);
     const p = this.pools[pi];
     this.ledger.moveLevel(node, t, -1);
     if (this.ni[NI * node + ACTIVE] === 0) {
@@ -274,12 +284,17 @@ export class PhysicalNodes {
     }
     const v = this.nf[NF * node + VIRTUAL_S];
     const need = reservationTokens(tb, inTok + outTok);
-    const id = this.serving.take();
-    const row = id * Q_STRIDE;
-    const qd = this.serving.data;
-    qd[row + Q_FIRST_TOKEN] = firstTokenS;
-    qd[row + Q_LENGTHS] = ci + CLASSES * (inTok + TOKENS * outTok);
-    this.tags.push(node, v + outTok, arrivalS, this.nf[NF * node + ATTR_J], id);
+    const lengths = ci + CLASSES * (inTok + TOKENS * outTok);
+    let packed = lengths;
+    if (s !== arrivalS) {
+      // it waited, or the node was still prefilling: its first-token time is kept in a row
+      const id = this.serving.take();
+      const qd = this.serving.data;
+      qd[id * Q_STRIDE + Q_FIRST_TOKEN] = firstTokenS;
+      qd[id * Q_STRIDE + Q_LENGTHS] = lengths;
+      packed = -id - 1;
+    }
+    this.tags.push(node, v + outTok, arrivalS, this.nf[NF * node + ATTR_J], packed);
     this.pn[PN * node + PN_KV_BASE] += inTok - v;
     this.pn[PN * node + PN_RESERVED] += need;
     this.observation.startedPhysical(ci, arrivalS, t, firstTokenS);
