@@ -3,7 +3,8 @@
 // Is the working tree faster than <git-rev>? On a VM whose speed drifts by 15 % from minute to minute,
 // runs one after the other cannot tell a 5 % change; this runs the two versions at the same time, one
 // per core (each a fresh process of bench/one.ts), so both see the same machine, and reports the
-// ratio of wall times per pair (working tree / rev: below 1 is faster) and their median. The rev is
+// ratio of wall times per pair (working tree / rev: below 1 is faster) and their median. Both run the
+// compiled code (dist/, built first in each tree) through this checkout's bench/one.ts. The rev is
 // checked out in a temporary git worktree (removed at the end) sharing this checkout's node_modules.
 // Default scenario: the 8,000-node benchmark hour, its first 10 simulated minutes.
 import { execFileSync, spawn } from "node:child_process";
@@ -31,13 +32,15 @@ try {
   process.exit(2);
 }
 symlinkSync(path.join(here, "node_modules"), path.join(other, "node_modules"));
+// both versions' compiled code, each run by this checkout's bench/one.ts (--root): the same harness for both
+for (const root of [here, other]) execFileSync(process.execPath, ["scripts/build.js"], { cwd: root, stdio: "inherit" });
 
-function wallS(cwd: string): Promise<number> {
+function wallS(root: string): Promise<number> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--import", "tsx", "bench/one.ts", ...run], { cwd, stdio: ["ignore", "pipe", "inherit"] });
+    const child = spawn(process.execPath, ["--import", "tsx", "bench/one.ts", ...run, "--root", root], { cwd: here, stdio: ["ignore", "pipe", "inherit"] });
     let out = "";
     child.stdout.on("data", (d: Buffer) => (out += d));
-    child.on("close", (code) => (code === 0 ? resolve(JSON.parse(out).wall_s) : reject(new Error(`bench/one.ts in ${cwd} exited with ${code}`))));
+    child.on("close", (code) => (code === 0 ? resolve(JSON.parse(out).wall_s) : reject(new Error(`bench/one.ts --root ${root} exited with ${code}`))));
   });
 }
 

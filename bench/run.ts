@@ -36,6 +36,8 @@ const runs = runsAt >= 0 ? Number(args[runsAt + 1]) : 3;
 const only = args.filter((a, i) => !a.startsWith("--") && args[i - 1] !== "--runs");
 const wanted = (b: Bench) => (only.length === 0 ? !b.onRequest : only.some((o) => b.name.includes(o)));
 const machine = `${os.cpus()[0]?.model ?? "cpu"} x${os.availableParallelism()}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
+// the runs measure the compiled code (bench/one.ts): bring dist/ up to date with the sources first
+execFileSync(process.execPath, ["scripts/build.js"], { stdio: "inherit" });
 for (const b of BENCHES.filter(wanted)) {
   const argv = ["--import", "tsx", "bench/one.ts", b.file, ...(b.set ?? []), ...(b.shards ? ["--shards", String(b.shards)] : [])];
   const all = Array.from({ length: runs }, () => JSON.parse(execFileSync(process.execPath, argv, { encoding: "utf8" })));

@@ -16,12 +16,14 @@ import { LEAST_LOADED, POWER_OF_TWO, ROUND_ROBIN } from "./routers/index.ts";
 const { ACTIVE, ATTR_J, LAST_S, NF, NI, ON, POOL, STATE, VIRTUAL_S } = RECORD;
 const { STEP, STEP_A, STEP_BUSY_PER_QUERY_W, STEP_C, STEP_CN, STEP_E0, STEP_E1, STEP_E1N_HALF, STEP_INV_N } = TABLE;
 
-// A query on a physical node: a row of `serving` (its tag entry's class field holds the row), 16 bytes:
-// the little a departure needs that its tag entry does not carry (a row is a cache miss: the fewer bytes
-// all rows take, the fewer misses). Its prefill energy is looked up again from its prompt length, and
-// its V at admission is V at its departure less its output tokens.
+// A query on a physical node travels in its tag entry: the entry's class field holds its lengths,
+// packed (class + CLASSES (input + TOKENS output), at most 53 bits), when its first token came at its
+// arrival + its prefill (it started on arrival, the node's prefill backlog empty: the common case,
+// derived again at its departure). Otherwise the field holds -(row + 1), a row of `serving` with its
+// first-token time and lengths: a row elsewhere in memory is a cache miss at the departure, the
+// derived time is not. Its prefill energy is looked up again from its prompt length, and its V at
+// admission is V at its departure less its output tokens.
 const Q_FIRST_TOKEN = 0;
-/** Class, input and output tokens in one whole number: class + CLASSES (input + TOKENS output). */
 const Q_LENGTHS = 1;
 const Q_STRIDE = 2;
 /** Bounds of the packing, checked when the room is built: 9 + 22 + 22 bits, exact in a double (53). */
@@ -158,15 +160,18 @@ export class PhysicalNodes {
       this.events.cancel(node);
       return;
     }
-    const tb = this.tables[this.ni[NI * node + POOL]]!;
-    const v = this.nf[NF * node + VIRTUAL_S];
+    this.scheduleNext(node, t, n, this.nf[NF * node + VIRTUAL_S], this.pn[PN * node + PN_KV_BASE], this.pn[PN * node + PN_PREFILL_UNTIL], this.tables[this.ni[NI * node + POOL]]!);
+  }
+
+  /** reschedule() for a busy node (n > 0 queries) whose V, S and prefill backlog's end the caller holds. */
+  private scheduleNext(node: number, t: number, n: number, v: number, kvBase: number, pu: number, tb: PhysicalTables): void {
     let u = this.tags.minTag(node) - v;
     if (u < 0) u = 0;
-    const k0 = this.pn[PN * node + PN_KV_BASE] + n * v;
-    const pu = this.pn[PN * node + PN_PREFILL_UNTIL];
+    const k0 = kvBase + n * v;
     const start = pu > t ? pu : t;
+    const st = tb.step;
     const o = STEP * n;
-    this.events.schedule(node, start + u * (tb.step[o + STEP_A] + tb.step[o + STEP_C] * k0) + (tb.step[o + STEP_CN] * u * u) / 2);
+    this.events.schedule(node, start + u * (st[o + STEP_A] + st[o + STEP_C] * k0) + (st[o + STEP_CN] * u * u) / 2);
   }
 
   /** A query of class ci arrives at t at physical pool p (index pi): it starts on a node that can hold it, or waits. */
@@ -195,8 +200,7 @@ export class PhysicalNodes {
       p.queue.push(id);
       return;
     }
-    this.start(node, pi, t, t, inTok, outTok, ci);
-    this.reschedule(node, t);
+    this.start(node, p, pi, tb, t, t, inTok, outTok, ci, need);
   }
 
   /** The query with the smallest tag departs from physical node `node` at t; queued queries that now fit start. */
@@ -204,11 +208,18 @@ export class PhysicalNodes {
     this.advance(node, t);
     const tags = this.tags;
     tags.popMin(node);
-    const row = tags.classIndex * Q_STRIDE;
-    const qd = this.serving.data;
+    const packed = tags.classIndex;
+    let lengths = packed;
+    let firstTokenS = -1;
+    if (packed < 0) {
+      const id = -packed - 1;
+      const qd = this.serving.data;
+      lengths = qd[id * Q_STRIDE + Q_LENGTHS];
+      firstTokenS = qd[id * Q_STRIDE + Q_FIRST_TOKEN];
+      this.serving.release(id);
+    }
     const decodeJ = this.attribution.chargeDeparture(node, this.warm);
     // unpacked by multiplying with the powers of two's reciprocals (exact), not %: a floating-point remainder is slow
-    const lengths = qd[row + Q_LENGTHS];
     const tokens = Math.floor(lengths * (1 / CLASSES));
     const ci = lengths - tokens * CLASSES;
     const out = Math.floor(tokens * (1 / TOKENS));
@@ -217,22 +228,31 @@ export class PhysicalNodes {
     const tb = this.tables[pi]!;
     prefillOf(tb, inTok, this.prefill);
     const prefillJ = tb.busyConstW * this.prefill.s + this.prefill.dynJ;
-    this.observation.departedPhysical(ci, tags.arrivalS, t, decodeJ + prefillJ, prefillJ, (t - qd[row + Q_FIRST_TOKEN]) / out);
-    this.serving.release(tags.classIndex);
+    // as start() computed it: arrival + prefill
+    if (packed >= 0) firstTokenS = tags.arrivalS + this.prefill.s;
+    this.observation.departedPhysical(ci, tags.arrivalS, t, decodeJ + prefillJ, prefillJ, (t - firstTokenS) / out);
     const p = this.pools[pi];
     this.ledger.moveLevel(node, t, -1);
-    if (this.ni[NI * node + ACTIVE] === 0) {
-      // exact zeros: no drift carried into the node's next busy period
-      this.pn[PN * node + PN_KV_BASE] = 0;
-      this.pn[PN * node + PN_RESERVED] = 0;
-    } else {
+    const n = this.ni[NI * node + ACTIVE];
+    const pn = this.pn;
+    const x = PN * node;
+    const v = this.nf[NF * node + VIRTUAL_S];
+    let kvBase = 0;
+    let reserved = 0;
+    if (n > 0) {
       // the query leaves when V reaches its tag v0 + out
-      this.pn[PN * node + PN_KV_BASE] -= inTok - (this.nf[NF * node + VIRTUAL_S] - out);
-      this.pn[PN * node + PN_RESERVED] -= reservationTokens(tb, inTok + out);
+      kvBase = pn[x + PN_KV_BASE] - (inTok - (v - out));
+      reserved = pn[x + PN_RESERVED] - reservationTokens(tb, inTok + out);
     }
-    this.update(p, node);
-    this.admitWaiting(p, pi, t);
-    this.reschedule(node, t);
+    // (exact zeros when the node empties: no drift carried into its next busy period)
+    pn[x + PN_KV_BASE] = kvBase;
+    pn[x + PN_RESERVED] = reserved;
+    p.kv!.update(node, reserved, n < p.maxBatch && this.ni[NI * node + STATE] === ON);
+    if (p.queue.length > 0) {
+      this.admitWaiting(p, pi, t);
+      this.reschedule(node, t);
+    } else if (n > 0) this.scheduleNext(node, t, n, v, kvBase, pn[x + PN_PREFILL_UNTIL], tb);
+    else this.events.cancel(node);
   }
 
   /** While the head of p's queue fits a node, it starts there (every node it starts on is rescheduled). */
@@ -243,48 +263,58 @@ export class PhysicalNodes {
       const row = p.queue.peek() * STRIDE;
       const inTok = q.data[row + INPUT_TOKENS];
       const outTok = q.data[row + WORK_NODE_S];
-      const node = this.route(p, reservationTokens(tb, inTok + outTok));
+      const need = reservationTokens(tb, inTok + outTok);
+      const node = this.route(p, need);
       if (node < 0) return;
       const id = p.queue.shift();
-      this.start(node, pi, t, q.data[row + ARRIVAL_S], inTok, outTok, q.data[row + CLASS_INDEX]);
+      this.start(node, p, pi, tb, t, q.data[row + ARRIVAL_S], inTok, outTok, q.data[row + CLASS_INDEX], need);
       q.release(id);
-      this.reschedule(node, t);
     }
   }
 
-  /** A query starts on the node at t: its prefill is queued on the node, its tag and reservation set. */
-  private start(node: number, pi: number, t: number, arrivalS: number, inTok: number, outTok: number, ci: number): void {
+  /** A query starts on the node at t: its prefill is queued on the node, its tag and reservation (need) set, the node's next departure rescheduled. */
+  private start(node: number, p: PoolRuntime, pi: number, tb: PhysicalTables, t: number, arrivalS: number, inTok: number, outTok: number, ci: number, need: number): void {
     this.advance(node, t);
-    const tb = this.tables[pi]!;
+    const pn = this.pn;
+    const x = PN * node;
     prefillOf(tb, inTok, this.prefill);
     const prefillS = this.prefill.s;
-    const s = this.pn[PN * node + PN_PREFILL_UNTIL] > t ? this.pn[PN * node + PN_PREFILL_UNTIL] : t;
+    const backlog = pn[x + PN_PREFILL_UNTIL];
+    const s = backlog > t ? backlog : t;
     const firstTokenS = s + prefillS;
-    this.pn[PN * node + PN_PREFILL_UNTIL] = firstTokenS;
+    pn[x + PN_PREFILL_UNTIL] = firstTokenS;
     // the whole node's energy while it prefills this query; the part inside [warmup, end] enters the ledgers now
     const prefillJ = tb.busyConstW * prefillS + this.prefill.dynJ;
     const lo = s > this.warmupS ? s : this.warmupS;
     const hi = firstTokenS < this.endS ? firstTokenS : this.endS;
     if (hi > lo && prefillS > 0) {
       const share = (hi - lo) / prefillS;
-      if (this.warm) this.pn[PN * node + PN_DYNAMIC_J] += this.prefill.dynJ * share;
+      if (this.warm) pn[x + PN_DYNAMIC_J] += this.prefill.dynJ * share;
       else this.pendingJ[pi] += this.prefill.dynJ * share;
       this.attribution.addPrefill(prefillJ * share);
-      this.pn[PN * node + PN_PREFILL_J] += prefillJ * share;
+      pn[x + PN_PREFILL_J] += prefillJ * share;
     }
     const v = this.nf[NF * node + VIRTUAL_S];
-    const need = reservationTokens(tb, inTok + outTok);
-    const id = this.serving.take();
-    const row = id * Q_STRIDE;
-    const qd = this.serving.data;
-    qd[row + Q_FIRST_TOKEN] = firstTokenS;
-    qd[row + Q_LENGTHS] = ci + CLASSES * (inTok + TOKENS * outTok);
-    this.tags.push(node, v + outTok, arrivalS, this.nf[NF * node + ATTR_J], id);
-    this.pn[PN * node + PN_KV_BASE] += inTok - v;
-    this.pn[PN * node + PN_RESERVED] += need;
+    const lengths = ci + CLASSES * (inTok + TOKENS * outTok);
+    let packed = lengths;
+    if (s !== arrivalS) {
+      // it waited, or the node was still prefilling: its first-token time is kept in a row
+      const id = this.serving.take();
+      const qd = this.serving.data;
+      qd[id * Q_STRIDE + Q_FIRST_TOKEN] = firstTokenS;
+      qd[id * Q_STRIDE + Q_LENGTHS] = lengths;
+      packed = -id - 1;
+    }
+    this.tags.push(node, v + outTok, arrivalS, this.nf[NF * node + ATTR_J], packed);
+    const kvBase = pn[x + PN_KV_BASE] + (inTok - v);
+    pn[x + PN_KV_BASE] = kvBase;
+    const reserved = pn[x + PN_RESERVED] + need;
+    pn[x + PN_RESERVED] = reserved;
     this.observation.startedPhysical(ci, arrivalS, t, firstTokenS);
     this.ledger.moveLevel(node, t, 1);
-    this.update(this.pools[pi], node);
+    const n = this.ni[NI * node + ACTIVE];
+    p.kv!.update(node, reserved, n < p.maxBatch && this.ni[NI * node + STATE] === ON);
+    this.scheduleNext(node, t, n, v, kvBase, firstTokenS, tb);
   }
 
   /** Where a query needing `need` KV tokens goes: the router's node if it can hold it, else the node with the most free memory that can; -1 if none. */
@@ -307,10 +337,6 @@ export class PhysicalNodes {
   private fits(p: PoolRuntime, node: number, need: number): boolean {
     const tb = this.tables[this.ni[NI * node + POOL]]!;
     return this.ni[NI * node + STATE] === ON && this.ni[NI * node + ACTIVE] < p.maxBatch && this.pn[PN * node + PN_RESERVED] + need <= tb.capacityTokens;
-  }
-
-  private update(p: PoolRuntime, node: number): void {
-    p.kv!.update(node, this.pn[PN * node + PN_RESERVED], this.ni[NI * node + ACTIVE] < p.maxBatch && this.ni[NI * node + STATE] === ON);
   }
 
   /** At the warmup's end (every node's clocks brought up to it): from now on energy and KV time count; prefills under way book their share. */
