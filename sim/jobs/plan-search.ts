@@ -1,27 +1,15 @@
 import { latencyFloor } from "../fleet/latency-floor.ts";
 import { sizePools } from "../fleet/offered-work.ts";
+import type { PlanCandidate } from "../report/plan-files.ts";
 import type { Summary } from "../report/summary.ts";
 import type { Scenario } from "../scenario/types.ts";
 import type { Slo } from "./plan-slo.ts";
 import type { Variant } from "./plan-vary.ts";
 
-/** One simulated candidate: a pool alone with `nodes` nodes (in one of its variants) over the shortened span. */
-export interface Tried {
-  /** Order in which candidates finished, from 1. */
-  readonly id: number;
-  readonly pool: string;
-  readonly poolIndex: number;
+/** One simulated candidate: a pool alone with `nodes` nodes (in one of its variants) over the shortened span (fields: the report's PlanCandidate). */
+export interface Tried extends PlanCandidate {
   /** Index into the pool's variants (plan-vary.ts; 0 without --vary). */
   readonly variantIndex: number;
-  readonly nodes: number;
-  readonly maxBatch: number;
-  /** The autoscaler's target; null for a fixed pool. */
-  readonly targetUtilization: number | null;
-  readonly seed: number;
-  readonly summary: Summary;
-  /** The p99 each SLO is about, seconds (null: the pool serves none of its queries). */
-  readonly values: readonly (number | null)[];
-  readonly meets: boolean;
 }
 
 /** Simulates pool `poolIndex` in variant `variantIndex` with `nodes` nodes, on the plan's seed (offset 0) or a second one (1). */

@@ -2,6 +2,7 @@ import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { nodePowerW } from "../../models/power.ts";
 import type { SimProgress } from "../engine/result.ts";
+import type { PlanVerification } from "../report/plan-files.ts";
 import type { Summary } from "../report/summary.ts";
 import type { Scenario } from "../scenario/types.ts";
 import { shardProblem } from "../scenario/shard.ts";
@@ -22,22 +23,10 @@ export interface PlanEvents {
   readonly onDone?: (key: number, summary: Summary, tried: Tried | null) => void;
 }
 
-/** A full-scenario run of a configuration: the chosen one, and with --verify-below the one under it. */
-export interface Verification {
+/** A full-scenario run of a configuration: the chosen one, and with --verify-below the one under it (fields: the report's PlanVerification, and whether it ended early). */
+export interface Verification extends PlanVerification {
   readonly label: "chosen" | "below";
-  readonly nodes: readonly number[];
-  /** Each pool's max_batch in this configuration. */
-  readonly maxBatch: readonly number[];
-  readonly outDir: string;
-  readonly summary: Summary;
-  readonly values: readonly (number | null)[];
-  readonly meets: boolean;
   readonly incomplete: boolean;
-  /**
-   * Mean node power over the power of the same nodes at full batch, P(C) (the paper's PU, 0.4-0.9 assumed,
-   * is power over P_max); null with a physical pool (its power has no single full-batch figure).
-   */
-  readonly powerUtilization: number | null;
 }
 
 export interface PlanResult {

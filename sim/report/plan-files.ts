@@ -7,16 +7,35 @@ import { esc } from "./svg.ts";
 
 /** What the plan's files need of a candidate (sim/jobs/plan-search.ts's Tried). */
 export interface PlanCandidate {
+  /** Order in which candidates finished, from 1. */
   readonly id: number;
   readonly pool: string;
   readonly poolIndex: number;
   readonly nodes: number;
   readonly maxBatch: number;
+  /** The autoscaler's target; null for a fixed pool. */
   readonly targetUtilization: number | null;
   readonly seed: number;
   readonly summary: Summary;
+  /** The p99 each SLO is about, seconds (null: the pool serves none of its queries). */
   readonly values: readonly (number | null)[];
   readonly meets: boolean;
+}
+
+/** What the plan's files need of a full-scenario verification run (sim/jobs/plan.ts's Verification). */
+export interface PlanVerification {
+  readonly label: string;
+  readonly nodes: readonly number[];
+  readonly maxBatch: readonly number[];
+  readonly outDir: string;
+  readonly summary: Summary;
+  readonly values: readonly (number | null)[];
+  readonly meets: boolean;
+  /**
+   * Mean node power over the power of the same nodes at full batch, P(C) (the paper's PU, 0.4-0.9 assumed,
+   * is power over P_max); null with a physical pool (its power has no single full-batch figure).
+   */
+  readonly powerUtilization: number | null;
 }
 
 /** What the plan's files need of its result (sim/jobs/plan.ts's PlanResult, with the scenario and the SLOs). */
@@ -39,16 +58,7 @@ export interface PlanReport {
   }[];
   readonly tried: readonly PlanCandidate[];
   readonly feasible: boolean;
-  readonly verifications: readonly {
-    readonly label: string;
-    readonly nodes: readonly number[];
-    readonly maxBatch: readonly number[];
-    readonly outDir: string;
-    readonly summary: Summary;
-    readonly values: readonly (number | null)[];
-    readonly meets: boolean;
-    readonly powerUtilization: number | null;
-  }[];
+  readonly verifications: readonly PlanVerification[];
   readonly interrupted: boolean;
   readonly wallS: number;
 }
