@@ -226,10 +226,20 @@ export class PhysicalNodes {
     const inTok = tokens - out * TOKENS;
     const pi = this.ni[NI * node + POOL];
     const tb = this.tables[pi]!;
-    prefillOf(tb, inTok, this.prefill);
-    const prefillJ = tb.busyConstW * this.prefill.s + this.prefill.dynJ;
+    // start() tabulated the prefill of a prompt this short
+    let prefillS: number;
+    let prefillDynJ: number;
+    if (inTok < tb.prefillS.length) {
+      prefillS = tb.prefillS[inTok];
+      prefillDynJ = tb.prefillDynJ[inTok];
+    } else {
+      prefillOf(tb, inTok, this.prefill);
+      prefillS = this.prefill.s;
+      prefillDynJ = this.prefill.dynJ;
+    }
+    const prefillJ = tb.busyConstW * prefillS + prefillDynJ;
     // as start() computed it: arrival + prefill
-    if (packed >= 0) firstTokenS = tags.arrivalS + this.prefill.s;
+    if (packed >= 0) firstTokenS = tags.arrivalS + prefillS;
     this.observation.departedPhysical(ci, tags.arrivalS, t, decodeJ + prefillJ, prefillJ, (t - firstTokenS) / out);
     const p = this.pools[pi];
     this.ledger.moveLevel(node, t, -1);
@@ -251,8 +261,17 @@ export class PhysicalNodes {
     if (p.queue.length > 0) {
       this.admitWaiting(p, pi, t);
       this.reschedule(node, t);
-    } else if (n > 0) this.scheduleNext(node, t, n, v, kvBase, pn[x + PN_PREFILL_UNTIL], tb);
-    else this.events.cancel(node);
+    } else if (n > 0) {
+      // scheduleNext() written out: as a call (V8 does not inline it here), each double argument is boxed on the heap
+      let u = tags.minTag(node) - v;
+      if (u < 0) u = 0;
+      const k0 = kvBase + n * v;
+      const pu = pn[x + PN_PREFILL_UNTIL];
+      const start = pu > t ? pu : t;
+      const st = tb.step;
+      const o = STEP * n;
+      this.events.schedule(node, start + u * (st[o + STEP_A] + st[o + STEP_C] * k0) + (st[o + STEP_CN] * u * u) / 2);
+    } else this.events.cancel(node);
   }
 
   /** While the head of p's queue fits a node, it starts there (every node it starts on is rescheduled). */
@@ -277,20 +296,27 @@ export class PhysicalNodes {
     this.advance(node, t);
     const pn = this.pn;
     const x = PN * node;
-    prefillOf(tb, inTok, this.prefill);
-    const prefillS = this.prefill.s;
+    let prefillS = inTok < tb.prefillS.length ? tb.prefillS[inTok] : NaN;
+    let prefillDynJ: number;
+    if (prefillS === prefillS) prefillDynJ = tb.prefillDynJ[inTok];
+    else {
+      // not tabulated yet (or too long to be)
+      prefillOf(tb, inTok, this.prefill);
+      prefillS = this.prefill.s;
+      prefillDynJ = this.prefill.dynJ;
+    }
     const backlog = pn[x + PN_PREFILL_UNTIL];
     const s = backlog > t ? backlog : t;
     const firstTokenS = s + prefillS;
     pn[x + PN_PREFILL_UNTIL] = firstTokenS;
     // the whole node's energy while it prefills this query; the part inside [warmup, end] enters the ledgers now
-    const prefillJ = tb.busyConstW * prefillS + this.prefill.dynJ;
+    const prefillJ = tb.busyConstW * prefillS + prefillDynJ;
     const lo = s > this.warmupS ? s : this.warmupS;
     const hi = firstTokenS < this.endS ? firstTokenS : this.endS;
     if (hi > lo && prefillS > 0) {
       const share = (hi - lo) / prefillS;
-      if (this.warm) pn[x + PN_DYNAMIC_J] += this.prefill.dynJ * share;
-      else this.pendingJ[pi] += this.prefill.dynJ * share;
+      if (this.warm) pn[x + PN_DYNAMIC_J] += prefillDynJ * share;
+      else this.pendingJ[pi] += prefillDynJ * share;
       this.attribution.addPrefill(prefillJ * share);
       pn[x + PN_PREFILL_J] += prefillJ * share;
     }

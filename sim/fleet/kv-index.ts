@@ -2,6 +2,11 @@
 const BUCKETS = 1024;
 /** Nodes of the top bucket a query is tried on before it is declared not to fit anywhere. */
 const PROBES = 8;
+/** A node's record in KvIndex.link: int32s at LINK k + field. */
+const LINK = 4;
+const NEXT = 0;
+const PREV = 1;
+const BUCKET = 2;
 
 /**
  * The nodes of a physical pool that can take another query (serving, below max_batch), bucketed by
@@ -14,10 +19,8 @@ const PROBES = 8;
  */
 export class KvIndex {
   private readonly head: Int32Array;
-  private readonly next: Int32Array;
-  private readonly prev: Int32Array;
-  /** Per node: its bucket, or -1 when out of the index. */
-  private readonly bucket: Int32Array;
+  /** Per node k, at LINK k: the next and previous node of its bucket's list, and its bucket (-1: out of the index). 16 bytes. */
+  private readonly link: Int32Array;
   private readonly tokensPerBucket: number;
   /** Highest bucket holding a node; -1 when none. */
   private high = -1;
@@ -30,11 +33,19 @@ export class KvIndex {
     private readonly capacityTokens: number,
   ) {
     this.head = new Int32Array(BUCKETS + 1).fill(-1);
-    this.next = new Int32Array(count).fill(-1);
-    this.prev = new Int32Array(count).fill(-1);
-    this.bucket = new Int32Array(count).fill(-1);
+    this.link = new Int32Array(LINK * count).fill(-1);
     this.tokensPerBucket = capacityTokens / BUCKETS;
-    for (let k = count - 1; k >= 0; k--) this.insert(k, BUCKETS);
+    // every node empty, in the top bucket, the first at the head of its list
+    for (let k = 0; k < count; k++) {
+      this.link[LINK * k + NEXT] = k + 1 < count ? k + 1 : -1;
+      this.link[LINK * k + PREV] = k - 1;
+      this.link[LINK * k + BUCKET] = BUCKETS;
+    }
+    if (count > 0) {
+      this.head[BUCKETS] = 0;
+      this.high = BUCKETS;
+      this.size = count;
+    }
   }
 
   /** A node with room for `tokens` more (node's reservation at reserved[stride node + at]), or -1. */
@@ -44,44 +55,49 @@ export class KvIndex {
     let k = this.head[b];
     for (let probes = 0; k >= 0 && probes < PROBES; probes++) {
       if (reserved[stride * (k + this.first) + at] + tokens <= this.capacityTokens) return k + this.first;
-      k = this.next[k];
+      k = this.link[LINK * k + NEXT];
     }
     return -1;
   }
 
-  /** The node's reservation or batch changed: it is in the index at its free memory when `open`, else out of it. */
+  /**
+   * The node's reservation or batch changed: it is in the index at its free memory when `open`, else
+   * out of it. A node joins the head of its bucket's list. Written out (no insert/remove calls): it
+   * runs twice per query.
+   */
   update(node: number, reservedTokens: number, open: boolean): void {
     const k = node - this.first;
-    const old = this.bucket[k];
+    const l = this.link;
+    const old = l[LINK * k + BUCKET];
     let b = -1;
     if (open) {
       b = Math.floor((this.capacityTokens - reservedTokens) / this.tokensPerBucket);
       b = b < 0 ? 0 : b > BUCKETS ? BUCKETS : b;
     }
     if (b === old) return;
-    if (old >= 0) this.remove(k, old);
-    if (b >= 0) this.insert(k, b);
-    while (this.high >= 0 && this.head[this.high] < 0) this.high--;
-  }
-
-  private insert(k: number, b: number): void {
-    const h = this.head[b];
-    this.next[k] = h;
-    this.prev[k] = -1;
-    if (h >= 0) this.prev[h] = k;
-    this.head[b] = k;
-    this.bucket[k] = b;
-    if (b > this.high) this.high = b;
-    this.size++;
-  }
-
-  private remove(k: number, b: number): void {
-    const p = this.prev[k];
-    const n = this.next[k];
-    if (p >= 0) this.next[p] = n;
-    else this.head[b] = n;
-    if (n >= 0) this.prev[n] = p;
-    this.bucket[k] = -1;
-    this.size--;
+    const head = this.head;
+    if (old >= 0) {
+      const p = l[LINK * k + PREV];
+      const n = l[LINK * k + NEXT];
+      if (p >= 0) l[LINK * p + NEXT] = n;
+      else head[old] = n;
+      if (n >= 0) l[LINK * n + PREV] = p;
+    }
+    l[LINK * k + BUCKET] = b;
+    if (b >= 0) {
+      const h = head[b];
+      l[LINK * k + NEXT] = h;
+      l[LINK * k + PREV] = -1;
+      if (h >= 0) l[LINK * h + PREV] = k;
+      head[b] = k;
+      if (b > this.high) this.high = b;
+      if (old < 0) this.size++;
+    } else this.size--;
+    // the highest bucket emptied: the next non-empty one below it
+    if (old === this.high && head[old] < 0) {
+      let h = old - 1;
+      while (h >= 0 && head[h] < 0) h--;
+      this.high = h;
+    }
   }
 }
