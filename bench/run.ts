@@ -1,4 +1,4 @@
-// npm run bench: each benchmark scenario 3 times in a fresh process; prints one JSON line per benchmark
+// npm run bench: each benchmark scenario 3 times in a fresh process (in rounds: one run of each, then the next); prints one JSON line per benchmark
 // (the median run by wall time) and, with --record, appends them with machine and date to bench/results.jsonl.
 // `npm run bench -- NAME ...` runs the benchmarks whose name contains one of the NAMEs; the full days
 // (`day`, about 8 minutes a run) run only when named. `--runs N` changes the 3.
@@ -38,9 +38,19 @@ const wanted = (b: Bench) => (only.length === 0 ? !b.onRequest : only.some((o) =
 const machine = `${os.cpus()[0]?.model ?? "cpu"} x${os.availableParallelism()}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
 // the runs measure the compiled code (bench/one.ts): bring dist/ up to date with the sources first
 execFileSync(process.execPath, ["scripts/build.js"], { stdio: "inherit" });
-for (const b of BENCHES.filter(wanted)) {
-  const argv = ["--import", "tsx", "bench/one.ts", b.file, ...(b.set ?? []), ...(b.shards ? ["--shards", String(b.shards)] : [])];
-  const all = Array.from({ length: runs }, () => JSON.parse(execFileSync(process.execPath, argv, { encoding: "utf8" })));
+// in rounds, one run of each benchmark per round: a machine that slows down for a while slows every
+// benchmark, not the runs of one, so the ratios between them (the physical node's gate) hold
+const chosen = BENCHES.filter(wanted);
+const results = chosen.map(() => [] as { wall_s: number }[]);
+for (let r = 0; r < runs; r++)
+  chosen.forEach((b, i) => {
+    const argv = ["--import", "tsx", "bench/one.ts", b.file, ...(b.set ?? []), ...(b.shards ? ["--shards", String(b.shards)] : [])];
+    const run = JSON.parse(execFileSync(process.execPath, argv, { encoding: "utf8" }));
+    process.stderr.write(`round ${r + 1} of ${runs}: ${b.name} ${run.wall_s} s\n`);
+    results[i].push(run);
+  });
+for (const [i, b] of chosen.entries()) {
+  const all = results[i];
   all.sort((x, y) => x.wall_s - y.wall_s);
   const median = all[Math.floor((all.length - 1) / 2)];
   const line = { bench: b.name, ...median, runs, wall_s_all: all.map((r) => r.wall_s), machine, date: new Date().toISOString().slice(0, 10) };
