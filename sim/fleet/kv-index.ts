@@ -19,7 +19,7 @@ const BUCKET = 2;
  */
 export class KvIndex {
   private readonly head: Int32Array;
-  /** Per node k, at LINK k: the next and previous node of its bucket's list, and its bucket (-1: out of the index). 16 bytes. */
+  /** Per node (fleet index), at LINK node: the next and previous node of its bucket's list, and its bucket (-1: out of the index). 16 bytes; the fleet's nodes before the pool's first are not used. */
   private readonly link: Int32Array;
   private readonly tokensPerBucket: number;
   /** Highest bucket holding a node; -1 when none. */
@@ -28,21 +28,21 @@ export class KvIndex {
   size = 0;
 
   constructor(
-    private readonly first: number,
+    first: number,
     count: number,
     private readonly capacityTokens: number,
   ) {
     this.head = new Int32Array(BUCKETS + 1).fill(-1);
-    this.link = new Int32Array(LINK * count).fill(-1);
+    this.link = new Int32Array(LINK * (first + count)).fill(-1);
     this.tokensPerBucket = capacityTokens / BUCKETS;
     // every node empty, in the top bucket, the first at the head of its list
-    for (let k = 0; k < count; k++) {
-      this.link[LINK * k + NEXT] = k + 1 < count ? k + 1 : -1;
-      this.link[LINK * k + PREV] = k - 1;
-      this.link[LINK * k + BUCKET] = BUCKETS;
+    for (let node = first; node < first + count; node++) {
+      this.link[LINK * node + NEXT] = node + 1 < first + count ? node + 1 : -1;
+      this.link[LINK * node + PREV] = node > first ? node - 1 : -1;
+      this.link[LINK * node + BUCKET] = BUCKETS;
     }
     if (count > 0) {
-      this.head[BUCKETS] = 0;
+      this.head[BUCKETS] = first;
       this.high = BUCKETS;
       this.size = count;
     }
@@ -52,10 +52,10 @@ export class KvIndex {
   fitting(tokens: number, reserved: Float64Array, stride: number, at: number): number {
     const b = this.high;
     if (b < 0) return -1;
-    let k = this.head[b];
-    for (let probes = 0; k >= 0 && probes < PROBES; probes++) {
-      if (reserved[stride * (k + this.first) + at] + tokens <= this.capacityTokens) return k + this.first;
-      k = this.link[LINK * k + NEXT];
+    let node = this.head[b];
+    for (let probes = 0; node >= 0 && probes < PROBES; probes++) {
+      if (reserved[stride * node + at] + tokens <= this.capacityTokens) return node;
+      node = this.link[LINK * node + NEXT];
     }
     return -1;
   }
@@ -66,9 +66,8 @@ export class KvIndex {
    * runs twice per query.
    */
   update(node: number, reservedTokens: number, open: boolean): void {
-    const k = node - this.first;
     const l = this.link;
-    const old = l[LINK * k + BUCKET];
+    const old = l[LINK * node + BUCKET];
     let b = -1;
     if (open) {
       b = Math.floor((this.capacityTokens - reservedTokens) / this.tokensPerBucket);
@@ -77,19 +76,19 @@ export class KvIndex {
     if (b === old) return;
     const head = this.head;
     if (old >= 0) {
-      const p = l[LINK * k + PREV];
-      const n = l[LINK * k + NEXT];
+      const p = l[LINK * node + PREV];
+      const n = l[LINK * node + NEXT];
       if (p >= 0) l[LINK * p + NEXT] = n;
       else head[old] = n;
       if (n >= 0) l[LINK * n + PREV] = p;
     }
-    l[LINK * k + BUCKET] = b;
+    l[LINK * node + BUCKET] = b;
     if (b >= 0) {
       const h = head[b];
-      l[LINK * k + NEXT] = h;
-      l[LINK * k + PREV] = -1;
-      if (h >= 0) l[LINK * h + PREV] = k;
-      head[b] = k;
+      l[LINK * node + NEXT] = h;
+      l[LINK * node + PREV] = -1;
+      if (h >= 0) l[LINK * h + PREV] = node;
+      head[b] = node;
       if (b > this.high) this.high = b;
       if (old < 0) this.size++;
     } else this.size--;
