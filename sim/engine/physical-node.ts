@@ -76,7 +76,7 @@ export class PhysicalNodes {
   private readonly pools: PoolRuntime[];
   /** Per node, PN doubles: the PN_ fields above. Plain sums per node for the energies and KV time (a few million terms at most), added up per pool when read. */
   private readonly pn: Float64Array;
-  /** Every physical pool's step table end to end, pool pi's from stepAt[pi] (a typed array read instead of two object loads in the clock advance). */
+  /** Every physical pool's step table end to end, pool pi's from stepAt[pi] (a typed array read instead of two object loads in the clock advance). The reschedule, whose callers hold the tables, reads tb.step: the same numbers (read through the offset there, it cost more). */
   private readonly steps: Float64Array;
   private readonly stepAt: Int32Array;
   private readonly serving = new QuerySlots(4096, Q_STRIDE);

@@ -2,7 +2,7 @@
 const BUCKETS = 1024;
 /** Nodes of the top bucket a query is tried on before it is declared not to fit anywhere. */
 const PROBES = 8;
-/** A node's record in KvIndex.link: int32s at LINK k + field. */
+/** A node's record in KvIndex.link: int32s at LINK node + field. */
 const LINK = 4;
 const NEXT = 0;
 const PREV = 1;
