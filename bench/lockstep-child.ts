@@ -13,7 +13,15 @@ tuneV8();
 const { Simulation } = await load<typeof import("../sim/engine/simulation.ts")>("sim/engine/simulation.js");
 const { loadScenario } = await load<typeof import("../sim/scenario-file/load.ts")>("sim/scenario-file/load.js");
 const [file, ...set] = args;
-const scenario = loadScenario(file, { set });
+const scenario = (() => {
+  try {
+    return loadScenario(file, { set });
+  } catch (e) {
+    // a scenario that does not load: its message (file and key), exit 2 as the command does
+    console.error(e instanceof Error ? e.message : String(e));
+    process.exit(2);
+  }
+})();
 let sim: InstanceType<typeof Simulation> | undefined;
 
 type Message = { untilS: number } | { finish: true };

@@ -10,7 +10,11 @@
 // the benchmark hour on the regression (A) and on the physical node (B), issue #15's speed gate.
 // --root-a DIR: A runs the compiled code of another checkout (built there first), so that one scenario
 // under two versions of the code is compared the same way (A.yaml = B.yaml).
-import { execFileSync, fork, type ChildProcess } from "node:child_process";
+// Both processes are pinned to one core (the last; `taskset`, where there is one): left to the
+// scheduler, each stays on a core of its own, and the two cores of a VM need not be equally fast (a
+// scenario against itself came out 1.09 unpinned, 1.01-1.02 pinned). Their V8 helper threads (the
+// compiler, the collector) then share that core, and their time counts.
+import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { appendFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -32,6 +36,16 @@ if (!(spanS > 0) || (files.length !== 0 && files.length !== 2)) {
 const [fileA, fileB] = files.length === 2 ? files : ["bench/scenarios/hour-8000.yaml", "bench/scenarios/hour-8000-physical.yaml"];
 for (const root of new Set([here, rootA])) execFileSync(process.execPath, ["scripts/build.js"], { cwd: root, stdio: "inherit" });
 
+/** The core both sides run on, or -1 (no taskset: wherever the scheduler puts them). */
+const core = (() => {
+  try {
+    execFileSync("taskset", ["-c", "0", "true"], { stdio: "ignore" });
+    return os.availableParallelism() - 1;
+  } catch {
+    return -1;
+  }
+})();
+
 interface Reply {
   ms: number;
   ready?: boolean;
@@ -41,10 +55,12 @@ interface Reply {
   events: number;
 }
 function start(file: string, root: string): { child: ChildProcess; next: () => Promise<Reply> } {
-  const child = fork(path.join(here, "bench/lockstep-child.ts"), [file, "--root", root, ...set], { execArgv: ["--import", "tsx"], stdio: ["ignore", "inherit", "inherit", "ipc"] });
+  const argv = [process.execPath, "--import", "tsx", path.join(here, "bench/lockstep-child.ts"), file, "--root", root, ...set];
+  const [command, ...rest] = core >= 0 ? ["taskset", "-c", String(core), ...argv] : argv;
+  const child = spawn(command, rest, { stdio: ["ignore", "inherit", "inherit", "ipc"] });
   const waiting: ((r: Reply) => void)[] = [];
   child.on("message", (m: Reply) => waiting.shift()?.(m));
-  child.on("exit", (code) => code !== 0 && code !== null && (console.error(`bench:lockstep: ${file} exited with ${code}`), process.exit(1)));
+  child.on("exit", (code) => code !== 0 && code !== null && (console.error(`bench:lockstep: ${file} exited with ${code}`), process.exit(code === 2 ? 2 : 1)));
   return { child, next: () => new Promise((resolve) => waiting.push(resolve)) };
 }
 const a = start(fileA, rootA);
@@ -84,6 +100,7 @@ const line = {
   ...(set.length > 0 ? { set } : {}),
   ...(rootA !== here ? { root_a: rootA } : {}),
   span_s: spanS,
+  core: core >= 0 ? core : "any",
   spans: msA.length,
   queries_a: endA.queries,
   queries_b: endB.queries,
