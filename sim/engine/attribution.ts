@@ -19,10 +19,12 @@ export class Attribution {
   private readonly ledgerCarryJ = new Float64Array(1);
   private readonly nf: Float64Array;
   private readonly tags: TagHeaps;
+  private readonly warmupS: number;
 
   constructor(f: FleetState) {
     this.nf = f.nf;
     this.tags = f.tags;
+    this.warmupS = f.warmupS;
   }
 
   /**
@@ -34,8 +36,13 @@ export class Attribution {
     const nowJ = this.nf[NF * node + ATTR_J];
     const chargedJ = nowJ - attrStartJ;
     if (warm) {
-      const warmJ = this.nf[NF * node + WARMUP_ATTR_J];
-      this.add(attrStartJ >= warmJ ? chargedJ : nowJ - warmJ);
+      // arrived after the warmup, so started after it: A at its start >= A at the warmup's end (A never
+      // falls), the whole charge counts, and the record's A at the warmup (its last line) is not read
+      if (this.tags.arrivalS >= this.warmupS) this.add(chargedJ);
+      else {
+        const warmJ = this.nf[NF * node + WARMUP_ATTR_J];
+        this.add(attrStartJ >= warmJ ? chargedJ : nowJ - warmJ);
+      }
     }
     return chargedJ;
   }

@@ -16,7 +16,7 @@ import * as RECORD from "./node-record.ts";
 import { routerCode } from "./routers/index.ts";
 
 // Module-level copies: an imported binding is a load from its module cell in the event loop, a local const folds.
-const { KIND, LEVELS, NI, NODE_RECORD_BYTES, PARKED, PHYSICAL, POOL, STATE } = RECORD;
+const { LEVELS, NI, NODE_RECORD_BYTES, PARKED, PHYSICAL, POOL, REGRESSION, STATE } = RECORD;
 
 /** A pool as the event loop sees it: its nodes first..first+count-1, its tables, queue, router and autoscaler. */
 export interface PoolRuntime {
@@ -88,6 +88,12 @@ export class FleetState {
   readonly warmupS: number;
   /** Whether any pool runs the physical node (the regression's event path then checks a node's kind). */
   readonly anyPhysical: boolean;
+  /**
+   * Per pool, REGRESSION or PHYSICAL: which node model serves its nodes, looked up through the node's
+   * pool (in the record's first 48 bytes, read anyway) rather than kept in the record's last 16, which
+   * an unaligned record (an ArrayBuffer starts 16 bytes past a cache line) has on a line of their own.
+   */
+  readonly poolKind: Int32Array;
 
   constructor(scenario: Scenario, streams: StreamFactory) {
     let first = 0;
@@ -135,10 +141,10 @@ export class FleetState {
       for (let node = p.first; node < p.first + p.count; node++) {
         this.ni[NI * node + POOL] = i;
         this.ni[NI * node + LEVELS] = p.levels;
-        if (p.physical) this.ni[NI * node + KIND] = PHYSICAL;
       }
       for (let k = 0; k < p.parkedCount; k++) this.ni[NI * p.parked[k] + STATE] = PARKED;
     });
+    this.poolKind = Int32Array.from(this.pools, (p) => (p.physical ? PHYSICAL : REGRESSION));
     this.levelRates = new Float64Array(2 * levels);
     for (const p of this.pools)
       for (let k = 0; k <= p.maxBatch && !p.physical; k++) {

@@ -5,7 +5,7 @@ import * as RECORD from "./node-record.ts";
 import type { PhysicalNodes } from "./physical-node.ts";
 
 // Module-level copies: an imported binding is a load from its module cell in the event loop, a local const folds.
-const { ACTIVE, ATTR_J, KIND, LAST_S, LEVELS, NF, NI, REGRESSION, VIRTUAL_S } = RECORD;
+const { ACTIVE, ATTR_J, LAST_S, LEVELS, NF, NI, POOL, REGRESSION, VIRTUAL_S } = RECORD;
 
 /**
  * Where a query is served (docs/design.md, "The node: continuous batching as processor sharing").
@@ -25,12 +25,14 @@ export class Service {
   private readonly tags: TagHeaps;
   private readonly events: EventQueue;
   private readonly anyPhysical: boolean;
+  private readonly poolKind: Int32Array;
 
   constructor(
     f: FleetState,
     private readonly physical: PhysicalNodes,
   ) {
     this.anyPhysical = f.anyPhysical;
+    this.poolKind = f.poolKind;
     this.nf = f.nf;
     this.ni = f.ni;
     this.levelRates = f.levelRates;
@@ -40,7 +42,7 @@ export class Service {
 
   /** Brings a node's virtual and attribution clocks up to t. */
   advance(node: number, t: number): void {
-    if (this.anyPhysical && this.ni[NI * node + KIND] !== REGRESSION) return this.physical.advance(node, t);
+    if (this.anyPhysical && this.poolKind[this.ni[NI * node + POOL]] !== REGRESSION) return this.physical.advance(node, t);
     const k = this.ni[NI * node + ACTIVE];
     if (k > 0) {
       const dt = t - this.nf[NF * node + LAST_S];
@@ -58,7 +60,7 @@ export class Service {
 
   /** The node's next departure, from its smallest finish tag and its current rate (none when idle). */
   reschedule(node: number, t: number): void {
-    if (this.anyPhysical && this.ni[NI * node + KIND] !== REGRESSION) return this.physical.reschedule(node, t);
+    if (this.anyPhysical && this.poolKind[this.ni[NI * node + POOL]] !== REGRESSION) return this.physical.reschedule(node, t);
     const k = this.ni[NI * node + ACTIVE];
     if (k === 0) {
       this.events.cancel(node);

@@ -15,7 +15,7 @@ import type { SimProgress, SimResult } from "./result.ts";
 import { Service } from "./service.ts";
 
 // Module-level copies: an imported binding is a load from its module cell in the event loop, a local const folds.
-const { KIND, NI, ON, POOL, REGRESSION, STATE, WAKING } = RECORD;
+const { NI, ON, POOL, REGRESSION, STATE, WAKING } = RECORD;
 
 export interface SimulationOptions {
   /** Replaces the scenario's own arrivals (default: its trace, or its generated workload). */
@@ -197,7 +197,7 @@ export class Simulation {
   /** A query finishes on the node at t: it is charged and recorded, and the node takes the next waiting query or serves one fewer. */
   private departure(node: number, t: number): void {
     const f = this.f;
-    if (f.anyPhysical && f.ni[NI * node + KIND] !== REGRESSION) return this.physical.departure(node, t);
+    if (f.anyPhysical && f.poolKind[f.ni[NI * node + POOL]] !== REGRESSION) return this.physical.departure(node, t);
     this.service.advance(node, t);
     f.tags.popMin(node);
     const chargedJ = this.attribution.chargeDeparture(node, this.warmedUp);
