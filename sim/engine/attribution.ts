@@ -37,7 +37,8 @@ export class Attribution {
     const chargedJ = nowJ - attrStartJ;
     if (warm) {
       // arrived after the warmup, so started after it: A at its start >= A at the warmup's end (A never
-      // falls), the whole charge counts, and the record's A at the warmup (its last line) is not read
+      // falls: a node draws no negative power), the whole charge counts, and the record's A at the
+      // warmup (in its last 16 bytes, node-record.ts) is not read
       if (this.tags.arrivalS >= this.warmupS) this.add(chargedJ);
       else {
         const warmJ = this.nf[NF * node + WARMUP_ATTR_J];

@@ -91,7 +91,7 @@ export class FleetState {
   /**
    * Per pool, REGRESSION or PHYSICAL: which node model serves its nodes, looked up through the node's
    * pool (in the record's first 48 bytes, read anyway) rather than kept in the record's last 16, which
-   * an unaligned record (an ArrayBuffer starts 16 bytes past a cache line) has on a line of their own.
+   * can lie on a cache line of their own (node-record.ts).
    */
   readonly poolKind: Int32Array;
 

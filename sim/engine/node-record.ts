@@ -12,7 +12,7 @@ export const WAKING = 3;
 // start, state, pool (int32s 6-9, bytes 24-39); level time, A at the warmup's end (doubles 5-6); 8
 // free. What a departure reads of every node is in the first 48 bytes: an ArrayBuffer is aligned to 16
 // bytes only (malloc; with glibc a large one starts 16 bytes past a page), so a record spans two cache
-// lines, and its last 16 bytes can be a miss of their own (5 % of the physical benchmark hour's time).
+// lines, and its last 16 bytes can be a miss of their own.
 export const NODE_RECORD_BYTES = 64;
 export const NF = NODE_RECORD_BYTES / 8;
 export const NI = NODE_RECORD_BYTES / 4;
