@@ -37,4 +37,4 @@ process.on("message", (m: Message) => {
     process.send!({ ms: performance.now() - t0, queries: r.arrived, events: r.events, durationS: scenario.durationS });
   }
 });
-process.send!({ ready: true, durationS: scenario.durationS, name: scenario.name });
+process.send!({ durationS: scenario.durationS, name: scenario.name });

@@ -22,6 +22,7 @@
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { appendFileSync } from "node:fs";
 import os from "node:os";
+import { MACHINE } from "./machine.ts";
 import path from "node:path";
 
 const args = process.argv.slice(2);
@@ -55,7 +56,6 @@ const core = (() => {
 
 interface Reply {
   ms: number;
-  ready?: boolean;
   durationS: number;
   name: string;
   queries: number;
@@ -131,7 +131,7 @@ const line = {
   ratio: Number((sum(msB) / sum(msA)).toFixed(3)),
   ratio_of_each_run: all.map((r) => Number((sum(r.msB) / sum(r.msA)).toFixed(3))),
   span_ratio_p10_p50_p90: [q(0.1), q(0.5), q(0.9)].map((r) => Number(r.toFixed(3))),
-  machine: `${os.cpus()[0]?.model ?? "cpu"} x${os.availableParallelism()}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}`,
+  machine: MACHINE,
   date: new Date().toISOString().slice(0, 10),
 };
 console.log(JSON.stringify(line));

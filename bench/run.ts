@@ -4,7 +4,7 @@
 // (`day`, about 8 minutes a run) run only when named. `--runs N` changes the 3.
 import { execFileSync } from "node:child_process";
 import { appendFileSync } from "node:fs";
-import os from "node:os";
+import { MACHINE } from "./machine.ts";
 
 interface Bench {
   readonly name: string;
@@ -35,7 +35,7 @@ const runsAt = args.indexOf("--runs");
 const runs = runsAt >= 0 ? Number(args[runsAt + 1]) : 3;
 const only = args.filter((a, i) => !a.startsWith("--") && args[i - 1] !== "--runs");
 const wanted = (b: Bench) => (only.length === 0 ? !b.onRequest : only.some((o) => b.name.includes(o)));
-const machine = `${os.cpus()[0]?.model ?? "cpu"} x${os.availableParallelism()}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
+const machine = MACHINE;
 // the runs measure the compiled code (bench/one.ts): bring dist/ up to date with the sources first
 execFileSync(process.execPath, ["scripts/build.js"], { stdio: "inherit" });
 // in rounds, one run of each benchmark per round: a machine that slows down for a while slows every

@@ -6,6 +6,7 @@
 import { execFileSync, spawnSync } from "node:child_process";
 import { appendFileSync } from "node:fs";
 import os from "node:os";
+import { MACHINE } from "./machine.ts";
 
 interface Case {
   readonly name: string;
@@ -62,7 +63,7 @@ const args = process.argv.slice(2);
 const record = args.includes("--record");
 const runsAt = args.indexOf("--runs");
 const runs = runsAt >= 0 ? Number(args[runsAt + 1]) : 7;
-const machine = `${os.cpus()[0]?.model ?? "cpu"} x${os.availableParallelism()}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
+const machine = MACHINE;
 
 execFileSync(process.execPath, ["scripts/build.js"], { stdio: "inherit" });
 for (const c of CASES) {
