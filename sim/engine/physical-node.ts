@@ -270,6 +270,7 @@ function hotPath(selfArg: PhysicalNodes) {
     }
     scheduleNext(node, t, n, nf[NF * node + VIRTUAL_S], pn[PN * node + PN_KV_BASE], pn[PN * node + PN_PREFILL_UNTIL], ni[NI * node + POOL]);
   }
+
   /** reschedule() for a busy node (n > 0 queries) whose V, S and prefill backlog's end the caller holds. */
   function scheduleNext(node: number, t: number, n: number, v: number, kvBase: number, pu: number, pi: number): void {
     let u = tags.minTag(node) - v;
@@ -279,6 +280,7 @@ function hotPath(selfArg: PhysicalNodes) {
     const o = stepAt[pi] + STEP * n;
     events.schedule(node, start + u * (st[o + STEP_A] + st[o + STEP_C] * k0) + (st[o + STEP_CN] * u * u) / 2);
   }
+
   /** A query of class ci arrives at t at physical pool p (index pi): it starts on a node that can hold it, or waits. */
   function arrive(p: PoolRuntime, pi: number, t: number, ci: number, inputTokens: number, outputTokens: number): void {
     const tb = tables[pi]!;
@@ -307,6 +309,7 @@ function hotPath(selfArg: PhysicalNodes) {
     }
     start(node, p, pi, tb, t, t, inTok, outTok, ci, need);
   }
+
   /** The query with the smallest tag departs from physical node `node` at t; queued queries that now fit start. */
   function departure(node: number, t: number): void {
     advance(node, t);
@@ -374,6 +377,7 @@ function hotPath(selfArg: PhysicalNodes) {
       events.schedule(node, start + u * (st[o + STEP_A] + st[o + STEP_C] * k0) + (st[o + STEP_CN] * u * u) / 2);
     } else events.cancel(node);
   }
+
   /** While the head of p's queue fits a node, it starts there (every node it starts on is rescheduled). */
   function admitWaiting(p: PoolRuntime, pi: number, t: number): void {
     const tb = tables[pi]!;
@@ -390,6 +394,7 @@ function hotPath(selfArg: PhysicalNodes) {
       q.release(id);
     }
   }
+
   /** A query starts on the node at t: its prefill is queued on the node, its tag and reservation (need) set, the node's next departure rescheduled. */
   function start(node: number, p: PoolRuntime, pi: number, tb: PhysicalTables, t: number, arrivalS: number, inTok: number, outTok: number, ci: number, need: number): void {
     advance(node, t);
@@ -440,6 +445,7 @@ function hotPath(selfArg: PhysicalNodes) {
     p.kv!.update(node, reserved, n < p.maxBatch && ni[NI * node + STATE] === ON);
     scheduleNext(node, t, n, v, kvBase, firstTokenS, pi);
   }
+
   /** Where a query needing `need` KV tokens goes: the router's node if it can hold it, else the node with the most free memory that can; -1 if none. */
   function route(p: PoolRuntime, need: number): number {
     if (p.router !== LEAST_LOADED) {
@@ -456,6 +462,7 @@ function hotPath(selfArg: PhysicalNodes) {
     }
     return p.kv!.fitting(need, pn, PN, PN_RESERVED);
   }
+
   /** Whether the node is serving, below max_batch, and has room for `need` more KV tokens. */
   function fits(p: PoolRuntime, node: number, need: number): boolean {
     const tb = tables[ni[NI * node + POOL]]!;
