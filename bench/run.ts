@@ -35,7 +35,6 @@ const runsAt = args.indexOf("--runs");
 const runs = runsAt >= 0 ? Number(args[runsAt + 1]) : 3;
 const only = args.filter((a, i) => !a.startsWith("--") && args[i - 1] !== "--runs");
 const wanted = (b: Bench) => (only.length === 0 ? !b.onRequest : only.some((o) => b.name.includes(o)));
-const machine = MACHINE;
 // the runs measure the compiled code (bench/one.ts): bring dist/ up to date with the sources first
 execFileSync(process.execPath, ["scripts/build.js"], { stdio: "inherit" });
 // in rounds, one run of each benchmark per round: a machine that slows down for a while slows every
@@ -53,7 +52,7 @@ for (const [i, b] of chosen.entries()) {
   const all = results[i];
   all.sort((x, y) => x.wall_s - y.wall_s);
   const median = all[Math.floor((all.length - 1) / 2)];
-  const line = { bench: b.name, ...median, runs, wall_s_all: all.map((r) => r.wall_s), machine, date: new Date().toISOString().slice(0, 10) };
+  const line = { bench: b.name, ...median, runs, wall_s_all: all.map((r) => r.wall_s), machine: MACHINE, date: new Date().toISOString().slice(0, 10) };
   console.log(JSON.stringify(line));
   if (record) appendFileSync("bench/results.jsonl", JSON.stringify(line) + "\n");
 }

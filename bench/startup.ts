@@ -63,7 +63,6 @@ const args = process.argv.slice(2);
 const record = args.includes("--record");
 const runsAt = args.indexOf("--runs");
 const runs = runsAt >= 0 ? Number(args[runsAt + 1]) : 7;
-const machine = MACHINE;
 
 execFileSync(process.execPath, ["scripts/build.js"], { stdio: "inherit" });
 for (const c of CASES) {
@@ -79,7 +78,7 @@ for (const c of CASES) {
     wall_s_all: all,
     // the machine is shared: its load when the case ran (2 cores: above 2, every process waits)
     load_avg_1m: Math.round(os.loadavg()[0] * 100) / 100,
-    machine,
+    machine: MACHINE,
     date: new Date().toISOString().slice(0, 10),
   };
   console.log(JSON.stringify(line));

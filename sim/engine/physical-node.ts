@@ -87,59 +87,34 @@ export class PhysicalNodes {
   /** The query with the smallest tag departs from physical node `node` at t; queued queries that now fit start. */
   readonly departure: (node: number, t: number) => void;
 
-  // What the hot path reads of the fleet (hotPath below), and the rest of the room's state.
-  readonly nf: Float64Array;
-  readonly ni: Int32Array;
-  readonly tags: TagHeaps;
-  readonly events: EventQueue;
-  readonly pools: PoolRuntime[];
-  /** Every physical pool's step table end to end, pool pi's from stepAt[pi]. */
-  readonly steps: Float64Array;
-  readonly stepAt: Int32Array;
-  readonly serving = new QuerySlots(4096, Q_STRIDE);
-  /** The fleet's waiting queries (rows as admission.ts writes them; a physical pool's keep L_out where work goes). */
-  readonly waiting: QuerySlots;
+  private readonly nf: Float64Array;
+  private readonly ni: Int32Array;
+  private readonly pools: PoolRuntime[];
   /** Dynamic energy booked before the warmup's end for after it (a prefill under way), per pool: booked at the end of the warmup. */
   readonly pendingJ: Float64Array;
-  readonly warmupS: number;
-  readonly endS: number;
-  readonly prefill = { s: 0, dynJ: 0 };
 
   constructor(
     f: FleetState,
-    readonly ledger: PowerLedger,
-    readonly attribution: Attribution,
-    readonly observation: Observation,
+    private readonly ledger: PowerLedger,
+    attribution: Attribution,
+    observation: Observation,
     endS: number,
     classCount: number,
   ) {
     this.nf = f.nf;
     this.ni = f.ni;
-    this.tags = f.tags;
-    this.events = f.events;
     this.pools = f.pools;
     this.tables = f.pools.map((p) => p.physical);
     for (const p of f.pools)
       if (p.physical && (classCount > CLASSES || p.physical.maxContextTokens >= TOKENS))
         throw new RangeError(`the physical node holds at most ${CLASSES} classes and ${TOKENS - 1} tokens of context per query (got ${classCount} classes, ${p.physical.maxContextTokens} tokens)`);
-    this.waiting = f.queries;
     this.pn = new Float64Array(PN * f.nodes);
-    this.stepAt = new Int32Array(f.pools.length);
-    let length = 0;
-    this.tables.forEach((tb, pi) => {
-      this.stepAt[pi] = length;
-      length += tb ? tb.step.length : 0;
-    });
-    this.steps = new Float64Array(length);
-    this.tables.forEach((tb, pi) => tb && this.steps.set(tb.step, this.stepAt[pi]));
     const np = f.pools.length;
     this.waitedForMemory = new Float64Array(np);
     this.truncated = new Float64Array(np);
     this.pendingJ = new Float64Array(np);
-    this.warmupS = f.warmupS;
     this.warm = f.warmupS === 0;
-    this.endS = endS;
-    const hot = hotPath(this);
+    const hot = hotPath(this, f, ledger, attribution, observation, endS);
     this.advance = hot.advance;
     this.reschedule = hot.reschedule;
     this.arrive = hot.arrive;
@@ -202,30 +177,38 @@ export class PhysicalNodes {
  * it: 5,160 -> 4,760 instructions per query, the same arithmetic (summaries byte-identical;
  * docs/performance-journal.md, "The physical hot path as closures").
  */
-function hotPath(selfArg: PhysicalNodes) {
+function hotPath(selfArg: PhysicalNodes, f: FleetState, ledgerArg: PowerLedger, attributionArg: Attribution, observationArg: Observation, endSArg: number) {
   // consts, not parameters: only a const binding is an immutable slot of the context
   const self = selfArg;
-  const nf = self.nf;
-  const ni = self.ni;
+  const nf = f.nf;
+  const ni = f.ni;
   const pn = self.pn;
-  const stepAt = self.stepAt;
   const pendingJ = self.pendingJ;
   const truncated = self.truncated;
   const waitedForMemory = self.waitedForMemory;
-  /** Every physical pool's step table, pool pi's from stepAt[pi]. */
-  const st = self.steps;
-  const tags = self.tags;
-  const events = self.events;
-  const ledger = self.ledger;
-  const attribution = self.attribution;
-  const observation = self.observation;
-  const serving = self.serving;
-  const pools = self.pools;
   const tables = self.tables;
-  const prefill = self.prefill;
-  const waiting = self.waiting;
-  const warmupS = self.warmupS;
-  const endS = self.endS;
+  const tags = f.tags;
+  const events = f.events;
+  const pools = f.pools;
+  /** The fleet's waiting queries (rows as admission.ts writes them; a physical pool's keep L_out where work goes). */
+  const waiting = f.queries;
+  const ledger = ledgerArg;
+  const attribution = attributionArg;
+  const observation = observationArg;
+  const warmupS = f.warmupS;
+  const endS = endSArg;
+  /** Rows of queries whose first-token time is not their arrival + prefill (see Q_FIRST_TOKEN). */
+  const serving = new QuerySlots(4096, Q_STRIDE);
+  const prefill = { s: 0, dynJ: 0 };
+  /** Every physical pool's step table end to end, pool pi's from stepAt[pi]. */
+  const stepAt = new Int32Array(tables.length);
+  let length = 0;
+  tables.forEach((tb, pi) => {
+    stepAt[pi] = length;
+    length += tb ? tb.step.length : 0;
+  });
+  const st = new Float64Array(length);
+  tables.forEach((tb, pi) => tb && st.set(tb.step, stepAt[pi]));
 
   function advance(node: number, t: number): void {
     const n = ni[NI * node + ACTIVE];
